@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.PHONY: setup system run test lint bench clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# Chromium (image export, browser tests) and Open Sans (the figures' font)
+# from Debian's packages when missing and apt is available to root.
+system:
+	@need=""; \
+	[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	[ -d /usr/share/fonts/truetype/open-sans ] || need="$$need fonts-open-sans"; \
+	if [ -n "$$need" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing$$need"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	  else \
+	    echo "missing:$$need. On Debian or Ubuntu: sudo apt-get install$$need"; \
+	    echo "(elsewhere, with internet: .venv/bin/plotly_get_chrome)"; \
+	  fi; \
+	fi
+
+setup: $(STAMP) system
+
+run: setup
+	$(BIN)/streamlit run app.py
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m timeline bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

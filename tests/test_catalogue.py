@@ -1,0 +1,90 @@
+"""Unit conversions and thresholds against the worked examples of CLINICAL.md §6 and §2."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline import catalogue as cat
+
+CONVERSIONS = [  # (test, unit, value, canonical value) — CLINICAL.md §6
+    ("fibrinogen", "mg/dL", 360, 3.6),
+    ("ferritin", "pmol/L", 2247, 1000),
+    ("ferritin", "µg/L", 684, 684),
+    ("haemoglobin", "g/dL", 9, 90),
+    ("albumin", "g/dL", 3.5, 35),
+    ("bilirubin", "mg/dL", 1, 17.1),
+    ("crp", "mg/dL", 0.5, 5),
+    ("platelets", "10^3/µL", 181, 181),
+    ("platelets", "×10⁹/L", 181, 181),
+    ("platelets", "10*9/L", 181, 181),
+    ("wbc", "K/uL", 4.5, 4.5),
+    ("temperature", "°F", 100.4, 38.0),
+    ("temperature", "Cel", 38.0, 38.0),
+]
+
+
+@pytest.mark.parametrize(("test", "unit", "value", "expected"), CONVERSIONS)
+def test_conversion_matches_clinical_reference(test, unit, value, expected):
+    assert cat.to_canonical(test, unit, value) == pytest.approx(expected, abs=0.005)
+
+
+def test_worked_examples_stated_to_two_decimals():
+    # CLINICAL.md §6: "156 → 1.76 [S]" and "48 U/L = 0.80 [S]" (µkat/L), both rounded
+    assert round(cat.to_canonical("triglycerides", "mg/dL", 156), 2) == 1.76
+    assert round(48 / cat.to_canonical("ast", "ukat/L", 1), 2) == 0.80
+
+
+def test_unit_spellings_share_one_key():
+    assert cat.unit_key("×10⁹/L") == cat.unit_key("10^9/l") == cat.unit_key("x10*9/L")
+    assert cat.unit_key("µmol/L") == cat.unit_key("umol/L") == cat.unit_key("μmol/L")
+
+
+def test_assay_specific_units_are_never_converted():
+    # CLINICAL.md §6: sCD25 U/mL vs pg/mL is assay-specific; D-dimer FEU vs DDU
+    assert ("scd25", cat.unit_key("pg/mL")) not in cat.lab_unit_index()
+    assert ("d_dimer", cat.unit_key("mg/L DDU")) not in cat.lab_unit_index()
+
+
+MAS_2016 = {  # Ravelli 2016, in each test's canonical unit (CLINICAL.md §2)
+    "ferritin": (">", 684.0),
+    "platelets": ("<=", 181.0),
+    "ast": (">", 48.0),
+    "triglycerides": (">", 156 / 88.57),
+    "fibrinogen": ("<=", 3.6),
+}
+
+
+def test_mas_thresholds_in_canonical_units():
+    table = cat.thresholds().query("set == 'mas2016'").set_index("test")
+    got = {t: (r.operator, r.canonical) for t, r in table.iterrows()}
+    assert got.keys() == MAS_2016.keys()
+    for test, (operator, value) in MAS_2016.items():
+        assert got[test][0] == operator
+        assert got[test][1] == pytest.approx(value)
+
+
+def test_glucocorticoid_factors_match_the_fda_label():
+    # 15 mg prednisolone = 12 mg methylprednisolone = 2.25 mg dexamethasone = 60 mg hydrocortisone
+    factor = cat.drugs()["prednisone_factor"]
+    assert 12 * factor["methylprednisolone"] == pytest.approx(15)
+    assert 2.25 * factor["dexamethasone"] == pytest.approx(15, abs=0.01)
+    assert 60 * factor["hydrocortisone"] == pytest.approx(15)
+    assert factor["prednisolone"] == factor["prednisone"] == 1
+
+
+def test_every_drug_has_a_known_class_and_a_distinct_colour():
+    drugs = cat.drugs()
+    assert set(drugs["class"]) <= set(cat.drug_classes().index)
+    assert drugs["colour"].is_unique
+
+
+def test_every_lab_has_its_canonical_unit_in_the_unit_table():
+    for name, row in cat.labs().iterrows():
+        assert (name, cat.unit_key(row["unit"])) in cat.lab_unit_index(), name
+
+
+def test_frequencies_per_day():
+    per_day = cat.frequencies()["per_day"]
+    assert per_day["twice daily"] == 2
+    assert per_day["every 2 weeks"] == pytest.approx(1 / 14)
+    assert per_day.isna()["once"]

@@ -1,0 +1,147 @@
+"""Loading each container: the bundled case, workbook, zip, uploads, encodings."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+import pandas as pd
+import pytest
+
+from timeline import CaseLoadError, load_case, load_case_bytes
+from timeline.datasets import DATA, TEMPLATE
+from timeline.model import SCHEMAS
+from timeline.workbook import case_tables, case_workbook_bytes
+
+from .conftest import BUNDLED
+
+
+def assert_cases_equal(a, b) -> None:
+    assert a.info == b.info
+    assert a.anchor_time == b.anchor_time
+    for table in ("treatments", "events", "labs"):
+        pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+    assert [(p.row, p.column, p.message) for p in a.warnings] == [
+        (p.row, p.column, p.message) for p in b.warnings
+    ]
+
+
+def test_bundled_case_loads_without_problems(bundled):
+    assert bundled.warnings == ()
+    assert bundled.info.illustrative
+    assert bundled.anchor_time == pd.Timestamp("2000-01-01")
+    assert (len(bundled.treatments), len(bundled.events), len(bundled.labs)) == (23, 7, 351)
+
+
+@pytest.mark.parametrize("table", ["treatments", "events", "labs"])
+def test_bundled_case_meets_the_declared_model(bundled, table):
+    SCHEMAS[table].validate(getattr(bundled, table), lazy=True)
+
+
+def test_bundled_workbook_equals_the_csv_folder(bundled):
+    assert_cases_equal(bundled, load_case(DATA / f"{BUNDLED.name}.xlsx"))
+
+
+def test_case_round_trips_through_a_workbook(bundled):
+    again = load_case_bytes("again.xlsx", case_workbook_bytes(bundled, include_identifiers=False))
+    assert_cases_equal(bundled, again)
+
+
+def test_zip_of_the_folder_loads_like_the_folder(bundled):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in BUNDLED.iterdir():
+            archive.write(path, f"{BUNDLED.name}/{path.name}")
+    assert_cases_equal(bundled, load_case_bytes("case.zip", buffer.getvalue()))
+
+
+def test_template_loads_and_flags_its_example_rows():
+    case = load_case(TEMPLATE)
+    flagged = {p.where.split("'")[1] for p in case.warnings if "example row" in p.message}
+    assert flagged == {"treatments", "events", "labs"}
+
+
+def test_loading_never_modifies_the_users_files():
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in BUNDLED.iterdir()}
+    load_case(BUNDLED)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in BUNDLED.iterdir()}
+    assert before == after
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda t: t.encode("cp1252"), id="excel-cp1252"),
+        pytest.param(lambda t: t.encode("utf-8-sig"), id="utf8-bom"),
+        pytest.param(lambda t: t.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
+        pytest.param(lambda t: t.replace(",", ";").encode("utf-8"), id="semicolons"),
+    ],
+)
+def test_spreadsheet_csv_variants_load_the_same_values(case_folder, bundled, encode):
+    text = "time,test,value,unit,ref_low,ref_high,note\n2000-01-02 07:00,temperature,38.5,°C,,,µ café\n"
+    case = load_case(case_folder(labs=encode(text)))
+    row = case.labs.iloc[0]
+    assert (row["test"], row["value"], row["unit"], row["note"]) == (
+        "temperature",
+        38.5,
+        "°C",
+        "µ café",
+    )
+
+
+def test_identifiers_are_kept_in_memory_but_not_in_the_case_tables(case_folder):
+    text = (BUNDLED / "case.csv").read_text(encoding="utf-8")
+    text += "name,Jane Doe\nbirth_date,1989-02-03\nrecord_number,MRN-556677\n"
+    case = load_case(case_folder(case=text))
+    assert case.identifiers.values() == ("Jane Doe", "1989-02-03", "MRN-556677")
+    assert "Jane" not in repr(case)
+    written = case_tables(case, include_identifiers=False)["case"].to_string()
+    assert "Jane" not in written
+    assert "MRN" not in written
+
+
+def test_unknown_drug_and_test_are_kept_as_other_with_a_warning(with_rows):
+    folder = with_rows("treatments", "zyxomab,2000-01-05,,100,mg,once,intravenous,,")
+    case = load_case(folder)
+    kept = case.treatments[case.treatments["drug"] == "zyxomab"]
+    assert len(kept) == 1
+    assert kept["drug_class"].iloc[0] == "other"
+    assert any("not in the drug catalogue" in p.message for p in case.warnings)
+
+
+def test_unknown_test_keeps_its_value_and_unit(with_rows):
+    case = load_case(with_rows("labs", "2000-01-05 07:00,procalcitonin,2.4,ng/mL,,0.5,"))
+    row = case.labs[case.labs["test"] == "procalcitonin"].iloc[0]
+    assert (row["value"], row["unit"], row["ref_high"], row["test_known"]) == (
+        2.4,
+        "ng/mL",
+        0.5,
+        False,
+    )
+
+
+def test_converted_lab_keeps_original_value_and_unit(with_rows):
+    case = load_case(with_rows("labs", "2000-01-05 09:00,triglycerides,265,mg/dL,,,"))
+    row = case.labs[case.labs["unit_input"] == "mg/dL"].iloc[0]
+    assert row["value"] == pytest.approx(265 / 88.57)
+    assert (row["unit"], row["value_input"], row["unit_input"]) == ("mmol/L", 265.0, "mg/dL")
+
+
+def test_censored_value_keeps_its_qualifier(bundled):
+    crp = bundled.labs[(bundled.labs["test"] == "crp") & (bundled.labs["qualifier"] == "<")]
+    assert not crp.empty
+    assert (crp["value"] == 1.0).all()
+
+
+def test_missing_file_and_bad_suffix_are_reported(tmp_path):
+    with pytest.raises(CaseLoadError, match="does not exist"):
+        load_case(tmp_path / "nowhere")
+    (tmp_path / "case.txt").write_text("x")
+    with pytest.raises(CaseLoadError, match="is not a case"):
+        load_case(tmp_path / "case.txt")
+
+
+def test_damaged_workbook_is_reported():
+    with pytest.raises(CaseLoadError, match="cannot be opened as an Excel workbook"):
+        load_case_bytes("broken.xlsx", b"PK\x03\x04 not really a zip")

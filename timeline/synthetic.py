@@ -1,0 +1,96 @@
+"""Generated cases of any size, for the benchmark and the tests (clearly fake)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import catalogue as cat
+
+_LAB_TESTS = (
+    "ferritin",
+    "ast",
+    "alt",
+    "ldh",
+    "platelets",
+    "wbc",
+    "haemoglobin",
+    "fibrinogen",
+    "triglycerides",
+    "crp",
+    "esr",
+    "temperature",
+)
+_DRUGS = (
+    "methylprednisolone",
+    "prednisone",
+    "ciclosporin",
+    "tocilizumab",
+    "ruxolitinib",
+    "anakinra",
+)
+
+
+def generated_tables(lab_rows: int, treatment_rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Text tables of a synthetic case: labs hourly, treatments as daily periods."""
+    rng = np.random.default_rng(seed)
+    day0 = pd.Timestamp("2000-01-01")
+    labs_meta = cat.labs()
+    tests = np.resize(np.array(_LAB_TESTS), lab_rows)
+    times = day0 + pd.to_timedelta(np.arange(lab_rows) // len(_LAB_TESTS), unit="h")
+    low = labs_meta.loc[list(tests), "ref_low"].fillna(1).to_numpy()
+    high = labs_meta.loc[list(tests), "ref_high"].fillna(40).to_numpy()
+    values = np.round(rng.uniform(0.5 * low, 2.0 * high) + 0.01, 2)
+    labs = pd.DataFrame(
+        {
+            "time": times.strftime("%Y-%m-%d %H:%M"),
+            "test": tests,
+            "value": values.astype(str),
+            "unit": labs_meta.loc[list(tests), "unit"].to_numpy(),
+            "ref_low": "",
+            "ref_high": "",
+            "note": "",
+        }
+    )
+    starts = day0 + pd.to_timedelta(
+        rng.integers(0, max(lab_rows // 288, 30), treatment_rows), unit="D"
+    )
+    ends = starts + pd.to_timedelta(rng.integers(0, 20, treatment_rows), unit="D")
+    treatments = pd.DataFrame(
+        {
+            "drug": np.resize(np.array(_DRUGS), treatment_rows),
+            "start": starts.strftime("%Y-%m-%d"),
+            "end": ends.strftime("%Y-%m-%d"),
+            "dose": rng.integers(1, 40, treatment_rows).astype(str),
+            "dose_unit": "mg",
+            "frequency": "daily",
+            "route": "oral",
+            "kind": "",
+            "note": np.arange(treatment_rows).astype(str),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "start": ["2000-01-01"],
+            "end": [""],
+            "type": ["admission"],
+            "label": ["Admission"],
+            "note": [""],
+        }
+    )
+    case = pd.DataFrame(
+        {
+            "key": ["id", "title", "diagnosis", "anchor", "illustrative"],
+            "value": ["generated", "Generated case", "none (generated data)", "admission", "yes"],
+        }
+    )
+    return {"case": case, "treatments": treatments, "events": events, "labs": labs}
+
+
+def write_case_folder(tables: dict[str, pd.DataFrame], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder
