@@ -13,14 +13,17 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Result:
+    """A timed step (median over ``runs``) or a measured size (``unit`` kB, runs 0)."""
+
     step: str
-    median_ms: float
+    value: float
+    unit: str
     runs: int
-    target_ms: float | None
+    target: float | None
 
     @property
     def ok(self) -> bool | None:
-        return None if self.target_ms is None else self.median_ms <= self.target_ms
+        return None if self.target is None else self.value <= self.target
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:
@@ -33,14 +36,53 @@ def _median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def _steps(workdir: Path) -> list[tuple[str, Callable[[], object], int, float | None]]:
-    from .datasets import DATA, bundled_case_path
-    from .load import load_case
+def naive_figures(case) -> list:
+    """The obvious plotly express build of the same data, for comparison only."""
+    import plotly.express as px
+
+    t = case.treatments.assign(finish=case.treatments["end"].fillna(case.treatments["start"]))
+    lanes = px.timeline(
+        t,
+        x_start="start",
+        x_end="finish",
+        y="drug",
+        color="drug",
+        hover_data=["dose", "dose_unit", "frequency", "route", "note"],
+    )
+    labs = px.line(
+        case.labs,
+        x="time",
+        y="value",
+        facet_row="test",
+        markers=True,
+        hover_data=["value_input", "unit_input", "ref_low", "ref_high"],
+    )
+    labs.update_yaxes(matches=None)
+    return [lanes, labs]
+
+
+def _json_kb(figures) -> float:
+    return sum(len(f.to_json()) for f in figures) / 1000
+
+
+def run() -> list[Result]:
+    from .datasets import bundled_case_path
     from .synthetic import generated_tables, write_case_folder
 
     bundled = bundled_case_path()
-    large = write_case_folder(generated_tables(100_000, 2_000), workdir / "large")
-    return [
+    with tempfile.TemporaryDirectory() as tmp:
+        return _measure(
+            bundled, write_case_folder(generated_tables(100_000, 2_000), Path(tmp) / "large")
+        )
+
+
+def _measure(bundled: Path, large_path: Path) -> list[Result]:
+    from .datasets import DATA
+    from .figures import build_figure, build_figures
+    from .load import load_case
+
+    case, large = load_case(bundled), load_case(large_path)
+    timed = [
         ("load bundled case (CSV folder)", lambda: load_case(bundled), 20, 100),
         (
             "load bundled case (workbook)",
@@ -48,25 +90,59 @@ def _steps(workdir: Path) -> list[tuple[str, Callable[[], object], int, float | 
             10,
             None,
         ),
-        ("load generated case, 100,000 labs + 2,000 treatments", lambda: load_case(large), 5, 2000),
+        (
+            "load generated case: 100,000 labs, 2,000 treatments",
+            lambda: load_case(large_path),
+            5,
+            2000,
+        ),
     ]
-
-
-def run() -> list[Result]:
-    with tempfile.TemporaryDirectory() as tmp:
-        return [
-            Result(name, round(_median_ms(fn, runs), 1), runs, target)
-            for name, fn, runs, target in _steps(Path(tmp))
-        ]
+    timed += [
+        ("figures, bundled case: all 4", lambda: build_figures(case), 20, 50),
+        ("figures, bundled case: timeline only", lambda: build_figure(case), 20, None),
+        ("figures, bundled case: naive px (comparison)", lambda: naive_figures(case), 10, None),
+        ("figures, generated case: all 4", lambda: build_figures(large), 3, 1500),
+        ("figures, generated case: naive px (comparison)", lambda: naive_figures(large), 3, None),
+    ]
+    results = [
+        Result(name, round(_median_ms(fn, runs), 1), "ms", runs, target)
+        for name, fn, runs, target in timed
+    ]
+    results += [
+        Result(
+            "figure JSON, bundled case: all 4",
+            round(_json_kb(build_figures(case).values()), 1),
+            "kB",
+            0,
+            None,
+        ),
+        Result(
+            "figure JSON, generated case: all 4",
+            round(_json_kb(build_figures(large).values()), 1),
+            "kB",
+            0,
+            1000,
+        ),
+        Result(
+            "figure JSON, generated case: naive px",
+            round(_json_kb(naive_figures(large)), 1),
+            "kB",
+            0,
+            None,
+        ),
+    ]
+    return results
 
 
 def format_table(results: list[Result]) -> str:
     width = max(len(r.step) for r in results)
-    lines = [f"{'step':<{width}}  {'median ms':>10}  {'runs':>4}  {'target ms':>9}  ok"]
+    lines = [f"{'step':<{width}}  {'median':>9}  {'unit':<4}  {'runs':>4}  {'target':>7}  ok"]
     for r in results:
-        target = "-" if r.target_ms is None else f"{r.target_ms:g}"
+        target = "-" if r.target is None else f"{r.target:g}"
         ok = "-" if r.ok is None else ("yes" if r.ok else "NO")
-        lines.append(f"{r.step:<{width}}  {r.median_ms:>10.1f}  {r.runs:>4}  {target:>9}  {ok}")
+        lines.append(
+            f"{r.step:<{width}}  {r.value:>9.1f}  {r.unit:<4}  {r.runs:>4}  {target:>7}  {ok}"
+        )
     return "\n".join(lines)
 
 

@@ -59,6 +59,79 @@ def _write(out: Path, write) -> int:
     return 0
 
 
+def _day_or_date(text: str):
+    """A window edge: 'D12' or '12' (a day number) or YYYY-MM-DD."""
+    import pandas as pd
+
+    cleaned = text.strip().upper().removeprefix("DAY").removeprefix("D").strip()
+    try:
+        return ("day", float(cleaned))
+    except ValueError:
+        pass
+    try:
+        return ("date", pd.Timestamp(text))
+    except ValueError as exc:
+        msg = f"'{text}' is neither a day number (12, D12) nor a date (YYYY-MM-DD)"
+        raise argparse.ArgumentTypeError(msg) from exc
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import ExportError, write_images, write_json
+    from .figures import FigureOptions, build_figures
+    from .load import load_case
+    from .measures import DAY, resolve_anchor
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    unknown = sorted(set(formats) - {"json", "png", "svg", "pdf"})
+    if unknown:
+        print(f"unknown format: {', '.join(unknown)} (use json, png, svg, pdf)", file=sys.stderr)
+        return 2
+    try:
+        case = load_case(args.case)
+    except CaseLoadError as exc:
+        for problem in exc.errors:
+            print(problem)
+        return 1
+    anchor = case.anchor_time
+    if args.anchor:
+        anchor = resolve_anchor(case.events, args.anchor)
+        if anchor is None:
+            print(
+                f"no event is called '{args.anchor}': use an event type or label of the case",
+                file=sys.stderr,
+            )
+            return 2
+    window = tuple(
+        None if edge is None else (anchor + edge[1] * DAY if edge[0] == "day" else edge[1])
+        for edge in (args.start, args.end)
+    )
+    options = FigureOptions(
+        axis=args.axis,
+        anchor=args.anchor,
+        window=window,
+        theme=args.theme,
+        hide_dates=args.axis == "days",
+    )
+    try:
+        figures = build_figures(case, options)
+        written = []
+        if "json" in formats:
+            written += write_json(figures, args.out)
+        for fmt in (f for f in formats if f != "json"):
+            written += write_images(figures, args.out, fmt)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (OSError, ExportError) as exc:
+        print(
+            f"cannot write to {args.out}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr
+        )
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from . import bench
 
@@ -88,6 +161,22 @@ def parser() -> argparse.ArgumentParser:
         help="also write name, birth date and record number (off by default)",
     )
     p.set_defaults(run=_workbook)
+
+    p = sub.add_parser("export", help="write the figures of a case (json, png, svg, pdf)")
+    p.add_argument("case", type=Path, help="case folder, .xlsx or .zip")
+    p.add_argument("--out", type=Path, required=True, help="folder to write into")
+    p.add_argument("--format", default="json", help="comma-separated: json,png,svg,pdf")
+    p.add_argument("--theme", choices=["slide", "screen"], default="slide")
+    p.add_argument(
+        "--axis",
+        choices=["days", "dates"],
+        default="days",
+        help="days (default: de-identified, no calendar dates) or dates",
+    )
+    p.add_argument("--anchor", help="event type or label that is Day 0 (default: the case's)")
+    p.add_argument("--start", type=_day_or_date, help="window start: day number or YYYY-MM-DD")
+    p.add_argument("--end", type=_day_or_date, help="window end: day number or YYYY-MM-DD")
+    p.set_defaults(run=_export)
 
     p = sub.add_parser("bench", help="time each step (median of several warm runs)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

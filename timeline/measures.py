@@ -53,3 +53,147 @@ def daily_dose_mg(treatments: pd.DataFrame, labs: pd.DataFrame) -> pd.Series:
     """mg per day while the row runs (a single administration counts on its day)."""
     per_day = treatments["per_day"].where(~treatments["single"], 1.0)
     return dose_mg(treatments, labs) * per_day
+
+
+# --- time -----------------------------------------------------------------------
+
+DAY = pd.Timedelta(days=1)
+
+
+def resolve_anchor(events: pd.DataFrame, anchor: str) -> pd.Timestamp | None:
+    """Midnight of the first event whose type or label is ``anchor`` (Day 0)."""
+    key = cat.name_key(anchor)
+    match = events[
+        (events["type"].map(cat.name_key) == key) | (events["label"].map(cat.name_key) == key)
+    ]
+    return None if match.empty else match["start"].min().normalize()
+
+
+def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFrame) -> pd.Timestamp:
+    """The last moment the record covers: end of the day of its last date.
+
+    Ongoing treatments are drawn up to here; it is never "today".
+    """
+    dates = pd.concat(
+        [treatments["start"], treatments["end"], events["start"], events["end"], labs["time"]]
+    ).dropna()
+    return dates.max().normalize() + DAY
+
+
+def day_number(times: pd.Series | pd.Timestamp, anchor: pd.Timestamp):
+    """Days since the anchor's midnight as a float: Day 0 is the anchor's day."""
+    return (times - anchor) / DAY
+
+
+# --- glucocorticoids ------------------------------------------------------------
+
+
+def glucocorticoid_days(
+    treatments: pd.DataFrame, labs: pd.DataFrame, until: pd.Timestamp
+) -> pd.DataFrame:
+    """Daily prednisone-equivalent dose, summed over all glucocorticoids.
+
+    One row per calendar day from the first to the last glucocorticoid day:
+    ``pred_mg`` (mg/day), ``pred_mg_kg`` (when a weight is known), cumulative
+    ``pred_mg_total``, ``pulse_mp_mg`` (methylprednisolone given as a pulse that
+    day, in mg, as entered) and ``drugs`` (what contributed). Factors are the
+    catalogue's (FDA prednisolone label, CLINICAL.md §4). An administration
+    every N days counts on its days only; ongoing rows run until ``until``.
+    """
+    factor = cat.drugs()["prednisone_factor"]
+    gc = treatments[treatments["drug"].map(factor).notna()]
+    columns = ["date", "pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs"]
+    if gc.empty:
+        return pd.DataFrame(columns=columns)
+    per_day = gc["per_day"].to_numpy()
+    every = np.where(per_day < 1, np.round(1 / per_day), 1).astype(int)  # every N days
+    times = np.where(per_day >= 1, per_day, 1.0)  # administrations on a dosing day
+    times = np.where(np.isnan(per_day), 1.0, times)  # a single administration
+    every = np.where(np.isnan(per_day), 1, every)
+    first = gc["start"].dt.normalize().to_numpy().astype("datetime64[D]")
+    last = gc["end"].dt.normalize().where(~gc["ongoing"], until.normalize() - DAY)
+    last = last.fillna(gc["start"].dt.normalize()).to_numpy().astype("datetime64[D]")
+    length = (last - first).astype(int) + 1
+    row = np.repeat(np.arange(len(gc)), length)
+    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    given = offset % every[row] == 0
+    row, offset = row[given], offset[given]
+    day = first[row] + offset
+    mg_day = (dose_mg(gc, labs).to_numpy() * times)[row]
+    pulse = ((gc["kind"] == "pulse") & (gc["drug"] == "methylprednisolone")).to_numpy()[row]
+    names = gc["drug"].to_numpy()
+    dates, where = np.unique(day, return_inverse=True)
+    pred = np.bincount(where, mg_day * gc["drug"].map(factor).to_numpy()[row], len(dates))
+    pulse_mp = np.bincount(where, np.where(pulse, mg_day, 0.0), len(dates))
+    drugs = [dict() for _ in dates]
+    for w, r in zip(where, row, strict=True):
+        drugs[w][names[r]] = None
+    days = pd.DataFrame(
+        {"pred_mg": pred, "pulse_mp_mg": pulse_mp, "drugs": [", ".join(d) for d in drugs]},
+        index=pd.DatetimeIndex(dates.astype("datetime64[ns]")),
+    )
+    full = pd.date_range(days.index.min(), days.index.max(), freq="D")
+    days = days.reindex(full).fillna({"pred_mg": 0.0, "pulse_mp_mg": 0.0, "drugs": ""})
+    days["pred_mg_total"] = days["pred_mg"].cumsum()
+    weight = value_at(labs, "weight", pd.Series(days.index, index=days.index))
+    days["pred_mg_kg"] = days["pred_mg"] / weight
+    return days.rename_axis("date").reset_index()[columns]
+
+
+# --- MAS 2016 classification criteria -------------------------------------------
+
+MAS_TESTS = ("ferritin", "platelets", "ast", "triglycerides", "fibrinogen")
+
+
+_COMPARE = {">": np.greater, "<=": np.less_equal, ">=": np.greater_equal, "<": np.less}
+
+
+def mas_2016(labs: pd.DataFrame, window_days: float = 3) -> pd.DataFrame:
+    """Whether the 2016 EULAR/ACR/PRINTO criteria are met by labs, per lab date.
+
+    For each day with a sample, the latest value of each test drawn within
+    ``window_days`` up to the end of that day is used: ferritin > 684 ng/mL and
+    at least two of platelets ≤ 181 ×10⁹/L, AST > 48 U/L, triglycerides
+    > 156 mg/dL, fibrinogen ≤ 360 mg/dL (Ravelli 2016; thresholds from the
+    catalogue, in canonical units). ``status`` is "met", "not met" or
+    "unknown" (missing values could change the answer). Fever and the
+    exclusion of other causes are clinical judgements this does not make.
+    """
+    rules = cat.thresholds().query("set == 'mas2016'").set_index("test")
+    rows = labs[labs["test"].isin(MAS_TESTS) & labs["value"].notna()]
+    columns = ["date", *MAS_TESTS, "items_met", "items_known", "status"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = rows.sort_values("time", kind="stable")
+    tests, times, values = (rows[c].to_numpy() for c in ("test", "time", "value"))
+    dates = np.unique(times.astype("datetime64[D]")).astype("datetime64[ns]")
+    day_end = dates + np.timedelta64(1, "D")
+    oldest = day_end - pd.Timedelta(days=window_days).to_timedelta64()
+    out = {"date": dates}
+    met, known = {}, {}
+    for test in MAS_TESTS:
+        drawn, value = times[tests == test], values[tests == test]
+        latest = np.searchsorted(drawn, day_end, side="left") - 1  # last draw before the day ends
+        safe = np.clip(latest, 0, None)
+        fresh = (latest >= 0) & (drawn[safe] > oldest) if len(drawn) else latest < -1
+        out[test] = (
+            np.where(fresh, value[safe], np.nan) if len(drawn) else np.full(len(dates), np.nan)
+        )
+        operator, threshold = rules.at[test, "operator"], rules.at[test, "canonical"]
+        met[test] = (
+            _COMPARE[operator](
+                np.nan_to_num(out[test], nan=np.inf if "<" in operator else -np.inf), threshold
+            )
+            & fresh
+        )
+        known[test] = fresh
+    items = MAS_TESTS[1:]
+    out["items_met"] = sum(met[t].astype(int) for t in items)
+    out["items_known"] = sum(known[t].astype(int) for t in items)
+    could_reach = out["items_met"] + (4 - out["items_known"]) >= 2
+    ferritin_high, ferritin_known = met["ferritin"], known["ferritin"]
+    status = np.where(ferritin_known, "not met", "unknown")
+    status = np.where(ferritin_high & (out["items_met"] >= 2), "met", status)
+    status = np.where(ferritin_high & (out["items_met"] < 2) & could_reach, "unknown", status)
+    out["status"] = status
+    return pd.DataFrame(out)[columns]

@@ -34,20 +34,27 @@ _DRUGS = (
 
 
 def generated_tables(lab_rows: int, treatment_rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
-    """Text tables of a synthetic case: labs hourly, treatments as daily periods."""
+    """Text tables of a synthetic case: labs hourly, treatments as daily periods.
+
+    Lab values mostly lie in their reference range with a few long episodes
+    outside it, as real courses do; every value is plausible for its unit.
+    """
     rng = np.random.default_rng(seed)
     day0 = pd.Timestamp("2000-01-01")
     labs_meta = cat.labs()
     tests = np.resize(np.array(_LAB_TESTS), lab_rows)
     times = day0 + pd.to_timedelta(np.arange(lab_rows) // len(_LAB_TESTS), unit="h")
-    low = labs_meta.loc[list(tests), "ref_low"].fillna(1).to_numpy()
-    high = labs_meta.loc[list(tests), "ref_high"].fillna(40).to_numpy()
-    values = np.round(rng.uniform(0.5 * low, 2.0 * high) + 0.01, 2)
+    values = np.empty(lab_rows)
+    for test in _LAB_TESTS:
+        rows = np.flatnonzero(tests == test)
+        values[rows] = _course(
+            rng, len(rows), labs_meta.loc[test, "ref_low"], labs_meta.loc[test, "ref_high"]
+        )
     labs = pd.DataFrame(
         {
             "time": times.strftime("%Y-%m-%d %H:%M"),
             "test": tests,
-            "value": values.astype(str),
+            "value": np.round(values, 2).astype(str),
             "unit": labs_meta.loc[list(tests), "unit"].to_numpy(),
             "ref_low": "",
             "ref_high": "",
@@ -87,6 +94,21 @@ def generated_tables(lab_rows: int, treatment_rows: int, seed: int = 0) -> dict[
         }
     )
     return {"case": case, "treatments": treatments, "events": events, "labs": labs}
+
+
+def _course(rng: np.random.Generator, n: int, low: float, high: float) -> np.ndarray:
+    """A lab course shaped like a real one: noise around mid-range, with a few
+    episodes (about a tenth of the time) well outside the reference range."""
+    low = 1.0 if np.isnan(low) else low
+    high = 40.0 if np.isnan(high) else high
+    middle, spread = (low + high) / 2, (high - low) / 2
+    values = middle + rng.normal(0, spread * 0.25, n)
+    for start in rng.integers(0, max(n - n // 30, 1), 3):
+        length = n // 30
+        values[start : start + length] = high * rng.uniform(1.5, 4) + rng.normal(
+            0, spread * 0.2, length
+        )
+    return np.abs(values) + 0.01
 
 
 def write_case_folder(tables: dict[str, pd.DataFrame], folder: Path) -> Path:

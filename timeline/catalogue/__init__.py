@@ -176,3 +176,12 @@ def route_index() -> dict[str, str]:
 @cache
 def event_type_index() -> dict[str, str]:
     return _synonym_index(_read("event_types.csv"))
+
+
+@cache
+def thresholds_by_test() -> dict[str, tuple]:
+    """Each test's threshold rows (named tuples), for drawing without a query per panel."""
+    by_test: dict[str, list] = {}
+    for row in thresholds().itertuples():
+        by_test.setdefault(row.test, []).append(row)
+    return {test: tuple(rows) for test, rows in by_test.items()}

@@ -1,0 +1,582 @@
+"""One builder for every figure: stacked panels on one time axis, themed.
+
+Traces, shapes and annotations are plain dicts assembled into one figure at
+the end: plotly validates every ``add_*`` call against everything added
+before, which made a build take seconds. The tests validate every figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import catalogue as cat
+from ..measures import DAY, mas_2016
+from ..model import Case
+from .axis import TimeAxis, time_axis
+from .labs import Panel, chosen_labs, lab_panel, split_by_test
+from .lanes import class_bands, course_traces, lane_ticks, lane_traces, lanes
+from .options import SLIDE_LABS, SLIDE_PARTS, FigureOptions
+from .steroids import steroid_traces
+from .theme import (
+    CRITERIA_BAND,
+    EVENT_LINE,
+    FONT,
+    GRID,
+    INK,
+    LAB_LINE,
+    MUTED,
+    OUT_OF_RANGE,
+    REFERENCE_BAND,
+    THEMES,
+    Theme,
+)
+
+PARTS = ("lanes", "steroids", "labs")
+FIGURES: dict[str, tuple[str, ...]] = {
+    "timeline": PARTS,
+    "treatments": ("lanes", "steroids"),
+    "glucocorticoids": ("steroids",),
+    "labs": ("labs",),
+}
+PAGE_WIDTH = 1400  # px assumed for the page's figure when laying out labels
+_GAP_PX = 30  # between panels: room for each panel's title
+_LEFT_PX = 150  # lane names
+_RIGHT_PX = 110  # threshold labels, the ongoing arrow
+
+
+@dataclass
+class _Row:
+    kind: str
+    height: float
+    title: str = ""
+    traces: list = field(default_factory=list)
+    panel: Panel | None = None
+
+
+@dataclass
+class _Parts:
+    """What the figure is made of before it becomes one plotly Figure."""
+
+    data: list = field(default_factory=list)
+    shapes: list = field(default_factory=list)
+    annotations: list = field(default_factory=list)
+    layout: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Shared:
+    """Everything computed from the case once, shared by the figures of one call."""
+
+    axis: TimeAxis
+    theme: Theme
+    plot_px: float
+    rows: list[_Row]
+    lane_table: pd.DataFrame
+    has_course: bool
+    events: pd.DataFrame
+    criteria: list[dict]
+    default_labs: bool
+
+
+def _shared(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Shared:
+    theme = THEMES[options.theme]
+    axis = time_axis(case, options)
+    plot_px = (theme.width or PAGE_WIDTH) - _LEFT_PX - _RIGHT_PX
+    rows, table, has_course = _rows(case, options, axis, theme, parts, plot_px / axis.span_days)
+    criteria = _criteria_shapes(case, options, axis) if {"lanes", "labs"} & set(parts) else []
+    return _Shared(
+        axis,
+        theme,
+        plot_px,
+        rows,
+        table,
+        has_course,
+        _events(case, axis, table),
+        criteria,
+        options.labs is None,
+    )
+
+
+def build_figure(
+    case: Case,
+    options: FigureOptions | None = None,
+    parts: tuple[str, ...] = PARTS,
+    name: str = "timeline",
+) -> go.Figure:
+    """The case as stacked panels (lanes, glucocorticoid course, labs) on one time axis."""
+    return _assemble(_shared(case, options or FigureOptions(), parts), parts, name)
+
+
+def build_figures(case: Case, options: FigureOptions | None = None) -> dict[str, go.Figure]:
+    """Every named figure (timeline, treatments, glucocorticoids, labs) from one computation."""
+    shared = _shared(case, options or FigureOptions(), PARTS)
+    return {name: _assemble(shared, parts, name) for name, parts in FIGURES.items()}
+
+
+def _assemble(shared: _Shared, parts: tuple[str, ...], name: str) -> go.Figure:
+    theme, axis = shared.theme, shared.axis
+    slide_defaults = theme.height is not None and shared.default_labs
+    if slide_defaults:  # a slide holds only what stays legible (see options.SLIDE_PARTS)
+        parts = SLIDE_PARTS.get(name, parts)
+    kinds = {"lanes": ("lanes",), "steroids": ("steroids",), "labs": ("lab",)}
+    wanted = {k for part in parts for k in kinds[part]}
+    rows = [r for r in shared.rows if r.kind in wanted]
+    if slide_defaults and name in SLIDE_LABS:
+        rows = [r for r in rows if r.kind != "lab" or r.panel.test in SLIDE_LABS[name]]
+    if not rows:
+        rows = [_Row("empty", theme.lab_px, "Nothing to show in this window")]
+    out = _Parts()
+    # event labels sit above the top panel's own title when it has one
+    lift = theme.small + 8 if rows[0].title else 0
+    label_rows = _event_labels(out, shared.events, axis, theme, shared.plot_px, lift)
+    legend = _legend(parts, theme, len(rows))
+    heights = _place_rows(out, rows, theme, axis, label_rows, len(legend), lift)
+    for i, row in enumerate(rows, start=1):
+        for trace in row.traces:
+            out.data.append({**trace, "xaxis": _ref("x", i), "yaxis": _ref("y", i)})
+        _style_row(out, i, row, theme, shared.lane_table, shared.has_course, axis)
+    if "labs" in parts or "lanes" in parts:
+        out.shapes += shared.criteria
+    out.data += legend
+    _finish(out, theme, axis, heights)
+    # Built from our own dicts: validation is the tests' job (see module docstring).
+    return go.Figure({"data": out.data, "layout": out.layout}, _validate=False)
+
+
+def _ref(letter: str, i: int) -> str:
+    return letter if i == 1 else f"{letter}{i}"
+
+
+def _axis_key(letter: str, i: int) -> str:
+    return f"{letter}axis" if i == 1 else f"{letter}axis{i}"
+
+
+# --- rows -------------------------------------------------------------------
+
+
+def _rows(case, options, axis, theme, parts, px_per_day):
+    rows: list[_Row] = []
+    table = lanes(case, options)
+    has_course = bool(case.events["end"].notna().any())
+    if "lanes" in parts and (len(table) or has_course):
+        offset = 1 if has_course else 0
+        table.index = table.index + offset
+        traces = course_traces(case, options, axis, theme, 0) if has_course else []
+        traces += lane_traces(case, options, axis, theme, table, px_per_day)
+        rows.append(_Row("lanes", theme.lane_px * (len(table) + offset), "", traces))
+    if "steroids" in parts:
+        traces, y_range, unit = steroid_traces(case, options, axis, theme)
+        if traces:
+            title = f"Glucocorticoid, prednisone-equivalent ({unit})"
+            rows.append(
+                _Row(
+                    "steroids",
+                    theme.steroid_px,
+                    title,
+                    traces,
+                    Panel("steroids", title, False, traces, [], y_range),
+                )
+            )
+    if "labs" in parts:
+        by_test = split_by_test(case.labs)
+        for test in chosen_labs(case, options):
+            panel = lab_panel(by_test[test], test, options, axis, theme)
+            rows.append(_Row("lab", theme.lab_px, panel.title, panel.traces, panel))
+    return rows, table, has_course
+
+
+def _legend_rows(entries: int, theme: Theme) -> int:
+    """How many rows the horizontal legend takes (each entry: symbol + fixed width)."""
+    plot_width = (theme.width or PAGE_WIDTH) - 10 - _RIGHT_PX
+    per_row = max(int(plot_width // (_legend_entry_px(theme) + 40)), 1)
+    return -(-entries // per_row)
+
+
+def _legend_entry_px(theme: Theme) -> int:
+    return theme.small * 12
+
+
+_AXIS_TITLE_PX = 52  # tick labels and the axis title under the bottom panel
+
+
+def _place_rows(
+    out: _Parts,
+    rows: list[_Row],
+    theme: Theme,
+    axis: TimeAxis,
+    label_rows: int,
+    legend_entries: int,
+    lift: int,
+) -> dict:
+    """Vertical domains in px: screen grows with the rows, a slide fits its fixed height."""
+    top = 16 + lift + label_rows * (theme.small + 7)
+    bottom = _AXIS_TITLE_PX + _legend_rows(legend_entries, theme) * (theme.small + 11) + 6
+    gaps = _GAP_PX * (len(rows) - 1)
+    wanted = sum(r.height for r in rows)
+    if theme.height:
+        scale = (theme.height - top - bottom - gaps) / wanted
+        height = theme.height
+    else:
+        scale = 1.0
+        height = int(wanted + gaps + top + bottom)
+    plot = height - top - bottom
+    y = 1.0
+    for i, row in enumerate(rows, start=1):
+        h = row.height * scale / plot
+        out.layout[_axis_key("y", i)] = {"domain": [max(y - h, 0.0), y], "anchor": _ref("x", i)}
+        out.layout[_axis_key("x", i)] = {"anchor": _ref("y", i), "showticklabels": i == len(rows)}
+        if i > 1:
+            out.layout[_axis_key("x", i)]["matches"] = "x"
+        y -= h + _GAP_PX / plot
+    return {"height": height, "top": top, "bottom": bottom, "plot": plot}
+
+
+def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, table, has_course, axis) -> None:
+    yaxis = out.layout[_axis_key("y", i)]
+    yaxis.update(
+        showgrid=theme.grid,
+        gridcolor=GRID,
+        zeroline=False,
+        tickfont={"size": theme.small},
+        automargin=True,
+    )
+    xd, yd, y = f"{_ref('x', i)} domain", f"{_ref('y', i)} domain", _ref("y", i)
+    if row.kind == "lanes":
+        ticks, labels = lane_ticks(table, has_course, theme)
+        yaxis.update(
+            tickvals=ticks,
+            ticktext=labels,
+            range=[len(ticks) - 0.5, -0.5],
+            showgrid=False,
+            tickfont={"size": theme.font_size - 1, "color": INK},
+        )
+        for n, (first, last, _) in enumerate(class_bands(table)):
+            if n % 2 == 0:
+                out.shapes.append(
+                    {
+                        "type": "rect",
+                        "xref": xd,
+                        "yref": y,
+                        "x0": 0,
+                        "x1": 1,
+                        "y0": first - 0.5,
+                        "y1": last + 0.5,
+                        "layer": "below",
+                        "line": {"width": 0},
+                        "fillcolor": "rgba(0,0,0,0.04)",
+                    }
+                )
+        return
+    panel = row.panel
+    if panel is not None:
+        yaxis.update(type="log" if panel.log else "linear", range=panel.y_range)
+        if panel.log:
+            yaxis.update(dtick=1)  # one tick per power of ten
+        x0, x1 = axis.range()
+        for value, label, dash in panel.lines:
+            out.data.append(
+                {
+                    "type": "scatter",
+                    "x": [x0, x1],
+                    "y": [value, value],
+                    "mode": "lines",
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "name": label,
+                    "line": {"color": MUTED, "width": 1.2, "dash": dash},
+                    "xaxis": _ref("x", i),
+                    "yaxis": y,
+                }
+            )
+            out.annotations.append(
+                {
+                    "text": escape(label),
+                    "xref": xd,
+                    "yref": y,
+                    "x": 1,
+                    "xanchor": "left",
+                    "xshift": 4,
+                    "y": float(np.log10(value)) if panel.log else value,
+                    "yanchor": "middle",
+                    "showarrow": False,
+                    "font": {"size": theme.small - 1, "color": MUTED},
+                }
+            )
+    out.annotations.append(
+        {
+            "text": f"<b>{row.title}</b>",
+            "xref": xd,
+            "yref": yd,
+            "x": 0,
+            "y": 1,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": theme.small, "color": INK},
+        }
+    )
+
+
+# --- events -----------------------------------------------------------------
+
+
+def _events(case: Case, axis: TimeAxis, table: pd.DataFrame) -> pd.DataFrame:
+    """Point events of the case, and the start and stop of each non-steroid drug."""
+    e = case.events
+    rows = [
+        (start, label, "event")
+        for start, end, label in zip(e["start"], e["end"], e["label"], strict=True)
+        if pd.isna(end)
+    ]
+    factor = cat.drugs()["prednisone_factor"].to_dict()
+    courses: dict[str, list] = {}
+    t = case.treatments
+    for drug, start, end, single, ongoing in zip(
+        t["drug"], t["start"], t["end"], t["single"], t["ongoing"], strict=True
+    ):
+        if drug in set(table["drug"]) and np.isnan(factor.get(drug, np.nan)):
+            courses.setdefault(drug, []).append((start, start if single else end, single, ongoing))
+    for drug, periods in courses.items():  # glucocorticoids: their lanes and panel show them
+        name = drug[:1].upper() + drug[1:]
+        rows.append((min(p[0] for p in periods).normalize(), f"{name} start", "drug"))
+        if not any(p[3] for p in periods) and not all(p[2] for p in periods):
+            rows.append((max(p[1] for p in periods).normalize() + DAY, f"{name} stop", "drug"))
+    rows = [r for r in sorted(rows, key=lambda r: r[0]) if axis.start <= r[0] <= axis.end]
+    return _merge_same_day(pd.DataFrame(rows, columns=["time", "label", "kind"]))
+
+
+def _merge_same_day(events: pd.DataFrame) -> pd.DataFrame:
+    """Events on one day share one line and one label ('MAS onset · Ciclosporin start')."""
+    if events.empty:
+        return events
+    day = events["time"].dt.normalize()
+    merged = events.groupby(day, sort=True).agg(
+        time=("time", "min"),
+        label=("label", " · ".join),
+        kind=("kind", lambda k: "event" if (k == "event").any() else "drug"),
+    )
+    return merged.reset_index(drop=True)
+
+
+def stagger(left: list[float], widths: list[float], gap: float) -> list[int]:
+    """Row for each label (given left to right) so labels in one row never overlap."""
+    row_ends: list[float] = []
+    rows = []
+    for x, width in zip(left, widths, strict=True):
+        for r, end in enumerate(row_ends):
+            if x >= end + gap:
+                row_ends[r] = x + width
+                rows.append(r)
+                break
+        else:
+            row_ends.append(x + width)
+            rows.append(len(row_ends) - 1)
+    return rows
+
+
+def _event_labels(
+    out: _Parts, events: pd.DataFrame, axis: TimeAxis, theme: Theme, plot_px: float, lift: int = 0
+) -> int:
+    """A line per event across every panel; labels above, stacked so none overlap."""
+    if events.empty:
+        return 0
+    px = ((events["time"] - axis.start) / (axis.end - axis.start) * plot_px).to_numpy()
+    widths = np.array([len(label) * theme.small * 0.6 + 4 for label in events["label"]])
+    flip = px + widths > plot_px  # near the right edge, the label ends at its line
+    left = np.where(flip, px - widths, px)
+    order = np.argsort(left, kind="stable")
+    rows = np.empty(len(events), dtype=int)
+    rows[order] = stagger(left[order].tolist(), widths[order].tolist(), gap=8)
+    xs = axis.x(events["time"])
+    line_height = theme.small + 7
+    for x, label, kind, row, right in zip(
+        xs, events["label"], events["kind"], rows, flip, strict=True
+    ):
+        x = float(x) if axis.days else x
+        out.shapes.append(
+            {
+                "type": "line",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "xref": "x",
+                "yref": "paper",
+                "layer": "below",
+                "line": {
+                    "color": EVENT_LINE,
+                    "width": 1,
+                    "dash": "dash" if kind == "event" else "dot",
+                },
+            }
+        )
+        out.annotations.append(
+            {
+                "text": escape(label),
+                "x": x,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "right" if right else "left",
+                "yshift": 4 + lift + int(row) * line_height,
+                "showarrow": False,
+                "font": {"size": theme.small, "color": INK if kind == "event" else MUTED},
+            }
+        )
+    return int(rows.max()) + 1
+
+
+def _criteria_shapes(case: Case, options: FigureOptions, axis: TimeAxis) -> list[dict]:
+    """Shade, across every panel, the days the 2016 MAS criteria are met by labs."""
+    status = mas_2016(case.labs, options.criteria_window_days)
+    shapes: list[dict] = []
+    if status.empty:
+        return shapes
+    met = status["status"].eq("met")
+    # a status holds from its lab date until the next lab date
+    until = status["date"].shift(-1).fillna(status["date"].iloc[-1] + DAY)
+    run = (met != met.shift()).cumsum()
+    for _, group in status[met].groupby(run[met]):
+        start = max(group["date"].iloc[0], axis.start)
+        end = min(until[group.index[-1]], axis.end)
+        if end > start:
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "x0": axis.x(start),
+                    "x1": axis.x(end),
+                    "layer": "below",
+                    "line": {"width": 0},
+                    "fillcolor": CRITERIA_BAND,
+                }
+            )
+    return shapes
+
+
+# --- layout -----------------------------------------------------------------
+
+
+def _legend(parts: tuple[str, ...], theme: Theme, last: int) -> list[dict]:
+    """Entries explaining the marks (drugs are named on their lanes)."""
+    m = theme.marker
+    entries = []
+    if "lanes" in parts:
+        entries += [
+            ("Pulse day", {"symbol": "diamond", "color": MUTED, "size": m + 2}),
+            ("Single dose", {"symbol": "circle", "color": MUTED, "size": m + 2}),
+            ("Ongoing at end", {"symbol": "triangle-right", "color": MUTED, "size": m + 2}),
+        ]
+    if "labs" in parts:
+        entries += [
+            ("Out of range", {"symbol": "circle", "color": OUT_OF_RANGE, "size": m + 1}),
+            (
+                "Reference range",
+                {
+                    "symbol": "square",
+                    "color": REFERENCE_BAND.replace("0.10", "0.35"),
+                    "size": m + 5,
+                },
+            ),
+        ]
+    if "labs" in parts or "lanes" in parts:
+        entries.append(
+            (
+                "MAS 2016 met by labs",
+                {"symbol": "square", "color": CRITERIA_BAND.replace("0.16", "0.5"), "size": m + 5},
+            )
+        )
+    where = {
+        "xaxis": _ref("x", last),
+        "yaxis": _ref("y", last),
+        "hoverinfo": "skip",
+        "x": [None],
+        "y": [None],
+        "type": "scatter",
+    }
+    legend = [
+        {**where, "mode": "markers", "marker": marker, "name": name} for name, marker in entries
+    ]
+    if "labs" in parts:
+        legend += [
+            {
+                **where,
+                "mode": "lines",
+                "name": "MAS 2016 threshold",
+                "line": {"color": MUTED, "dash": "dash", "width": 1.5},
+            },
+            {
+                **where,
+                "mode": "lines",
+                "name": "Sampling gap",
+                "line": {"color": LAB_LINE, "dash": "dot", "width": 1.5},
+            },
+        ]
+    return legend
+
+
+def _day_ticks(axis: TimeAxis) -> dict:
+    if not axis.days:
+        return {}
+    step = next(s for s in (1, 2, 7, 14, 28, 56, 91, 182, 365) if axis.span_days / s <= 20)
+    return {"tick0": 0, "dtick": step}
+
+
+def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
+    n = sum(1 for key in out.layout if key.startswith("xaxis"))
+    for i in range(1, n + 1):
+        out.layout[_axis_key("x", i)].update(
+            range=axis.range(),
+            type="linear" if axis.days else "date",
+            showgrid=theme.grid,
+            gridcolor=GRID,
+            zeroline=False,
+            showspikes=True,
+            spikemode="across",
+            spikesnap="cursor",
+            spikethickness=1,
+            spikecolor=MUTED,
+            spikedash="solid",
+            tickfont={"size": theme.small},
+            showline=True,
+            linecolor="#999999",
+            ticks="outside",
+            **_day_ticks(axis),
+        )
+    out.layout[_axis_key("x", n)]["title"] = {"text": axis.title, "font": {"size": theme.small}}
+    legend_y = -_AXIS_TITLE_PX / heights["plot"]
+    out.layout.update(
+        template="simple_white",
+        height=heights["height"],
+        width=theme.width,
+        font={"family": FONT, "size": theme.font_size, "color": INK},
+        margin={"l": 10, "r": _RIGHT_PX, "t": heights["top"], "b": heights["bottom"]},
+        barmode="overlay",
+        bargap=0,
+        hovermode="closest",
+        plot_bgcolor="white",
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": legend_y,
+            "yanchor": "top",
+            "font": {"size": theme.small},
+            "traceorder": "normal",
+            "entrywidth": _legend_entry_px(theme),
+            "entrywidthmode": "pixels",
+        },
+        hoverlabel={"font": {"family": FONT, "size": theme.small}, "align": "left"},
+        shapes=out.shapes,
+        annotations=out.annotations,
+    )

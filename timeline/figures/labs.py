@@ -1,0 +1,303 @@
+"""Lab panels: values in the test's unit, reference band, MAS thresholds, gaps shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from .. import catalogue as cat
+from ..model import Case
+from .axis import TimeAxis
+from .downsample import keep_for_display
+from .options import DEFAULT_LABS, FigureOptions
+from .theme import LAB_LINE, OUT_OF_RANGE, REFERENCE_BAND, Theme
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One lab panel's content: traces, its title, axis type, and labelled lines."""
+
+    test: str
+    title: str
+    log: bool
+    traces: list
+    lines: list[tuple[float, str, str]]  # (value, label, dash)
+    y_range: list[float] | None
+
+
+def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
+    """Tests to draw, in catalogue panel order; only those the case has."""
+    present = set(case.labs["test"])
+    wanted = DEFAULT_LABS if options.labs is None else options.labs
+    order = cat.labs()["panel_order"]
+    tests = [t for t in dict.fromkeys(wanted) if t in present]
+    return sorted(tests, key=lambda t: (order.get(t, 999), t))
+
+
+def panel_title(test: str, unit: str) -> str:
+    labels = cat.labs()["label"]
+    return f"{escape(labels.get(test, test))} ({escape(unit)})"
+
+
+_SYMBOL = {">": ">", "<=": "≤", ">=": "≥", "<": "<"}
+
+
+def threshold_label(row) -> str:
+    """'MAS 2016 ≤ 3.6': the threshold in the panel's (canonical) unit."""
+    return f"{row.short} {_SYMBOL[row.operator]} {row.canonical:.3g}"
+
+
+def _reference(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
+    """The band drawn: the range most rows carry (a report's own range wins over
+    the catalogue's); each point is still flagged against its own row's range."""
+    pairs, counts = np.unique(
+        np.nan_to_num(np.column_stack([low, high]), nan=-np.inf), axis=0, return_counts=True
+    )
+    band = pairs[np.argmax(counts)]
+    return tuple(np.nan if v == -np.inf else float(v) for v in band)
+
+
+def _flags(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> pd.Series:
+    with np.errstate(invalid="ignore"):
+        return pd.Series(np.where(value > high, "high", np.where(value < low, "low", "")))
+
+
+_COLUMNS = (
+    "time",
+    "test",
+    "test_input",
+    "qualifier",
+    "value",
+    "unit",
+    "value_input",
+    "unit_input",
+    "ref_low",
+    "ref_high",
+    "ref_source",
+    "note",
+)
+
+
+def split_by_test(labs: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
+    """Each test's rows as arrays sorted by time, split once for all panels."""
+    ordered = labs.sort_values(["test", "time"], kind="stable")
+    arrays = {c: ordered[c].to_numpy() for c in _COLUMNS}
+    tests = arrays["test"]
+    starts = np.flatnonzero(np.r_[True, tests[1:] != tests[:-1]]) if len(tests) else []
+    bounds = [*starts, len(tests)]
+    return {tests[a]: {c: v[a:b] for c, v in arrays.items()} for a, b in pairwise(bounds)}
+
+
+def _reference_text(low: float, high: float, source: str, unit: str) -> str:
+    if np.isnan(low) and np.isnan(high):
+        return ""
+    low_text = "" if np.isnan(low) else f"{low:.4g}"
+    high_text = "" if np.isnan(high) else f"{high:.4g}"
+    origin = "report" if source == "input" else "default"
+    return f"reference {low_text}–{high_text} {escape(unit)} ({origin})"
+
+
+_HOVER_FIELDS = (
+    "time",
+    "test_input",
+    "qualifier",
+    "value",
+    "unit",
+    "value_input",
+    "unit_input",
+    "ref_low",
+    "ref_high",
+    "ref_source",
+    "note",
+)
+
+
+def _hover(
+    rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool, known: bool
+) -> tuple[str, list[list[str]]]:
+    """A hover template with what is the same for every point, and per-point parts.
+
+    The template holds only catalogue text (label, unit, a shared reference
+    range): user text goes in customdata, which plotly never interprets.
+    """
+    points = [
+        dict(zip(_HOVER_FIELDS, values, strict=True))
+        for values in zip(*(rows[c].tolist() for c in _HOVER_FIELDS), strict=True)
+    ]
+    refs = {(p["ref_low"], p["ref_high"], p["ref_source"]) for p in points}
+    unit = rows["unit"][0]
+    shared_ref = _reference_text(*next(iter(refs)), unit) if len(refs) == 1 and known else None
+    custom = []
+    for p in points:
+        # known tests: the value comes from y in the template; only a qualifier ("<") travels
+        if known:
+            shown = escape(p["qualifier"])
+        else:
+            shown = escape(f"{p['test_input']}: {p['qualifier']}{p['value']:.6g} {p['unit']}")
+        extra = ""
+        if p["unit_input"] != p["unit"] or p["value"] != p["value_input"]:
+            entered = f"{p['qualifier']}{p['value_input']:g} {p['unit_input']}"
+            extra += f"<br>entered as {escape(entered)}"
+        if shared_ref is None:
+            ref = _reference_text(p["ref_low"], p["ref_high"], p["ref_source"], p["unit"])
+            extra += f"<br>{ref}" if ref else ""
+        tail = axis.when(pd.Timestamp(p["time"]), hide_dates)
+        if p["note"]:
+            tail += f"<br><i>{escape(p['note'])}</i>"
+        custom.append([shown, extra, tail])
+    if known:
+        label = cat.labs()["label"].get(rows["test"][0], "")
+        head = f"<b>{escape(label)}</b> %{{customdata[0]}}%{{y:.6~g}} {escape(unit)}"
+    else:
+        head = "%{customdata[0]}"
+    ref_line = f"<br>{shared_ref}" if shared_ref else ""
+    return head + "%{customdata[1]}" + ref_line + "<br>%{customdata[2]}<extra></extra>", custom
+
+
+_POINTS = {  # how each kind of point is drawn, and the flag its hover shows
+    "": ("within reference range", ""),
+    "high": ("outside reference range (high)", " <b>HIGH</b>"),
+    "low": ("outside reference range (low)", " <b>LOW</b>"),
+}
+
+
+def _with_gaps(x: np.ndarray, y: np.ndarray, gap: float) -> tuple[list, list, list, list]:
+    """Solid line broken at long gaps; the gaps themselves as separate dotted pieces."""
+    solid_x, solid_y, dot_x, dot_y = [], [], [], []
+    for i in range(len(x)):
+        if i and x[i] - x[i - 1] > gap:
+            solid_x.append(None)
+            solid_y.append(None)
+            dot_x += [x[i - 1], x[i], None]
+            dot_y += [y[i - 1], y[i], None]
+        solid_x.append(x[i])
+        solid_y.append(y[i])
+    return solid_x, solid_y, dot_x, dot_y
+
+
+def _as_x(days: list, x_days: np.ndarray, x_time: np.ndarray) -> list:
+    """Map day positions (with None breaks) back to this axis's x values."""
+    lookup = dict(zip(x_days.tolist(), x_time.tolist(), strict=True))
+    return [None if d is None else lookup[d] for d in days]
+
+
+def lab_panel(
+    rows: dict[str, np.ndarray], test: str, options: FigureOptions, axis: TimeAxis, theme: Theme
+) -> Panel:
+    """One test's panel from its rows (see ``split_by_test``)."""
+    time = rows["time"]
+    # keep one sample either side of the window so lines run to its edges
+    inside = (time >= axis.start.to_datetime64()) & (time <= axis.end.to_datetime64())
+    near = inside | np.r_[inside[1:], False] | np.r_[False, inside[:-1]]
+    rows = {c: v[near] for c, v in rows.items()}
+    meta = cat.labs()
+    unit = rows["unit"][0] if len(rows["unit"]) else meta.at[test, "unit"]
+    log = bool(meta.at[test, "log_axis"]) if test in meta.index else False
+    title = panel_title(test, unit)
+    if not near.any():
+        return Panel(test, title, log, [], [], None)
+    value = rows["value"].astype(float)
+    low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
+    flags = _flags(value, low_ref, high_ref).to_numpy()
+    x_days = (rows["time"] - axis.anchor.to_datetime64()) / np.timedelta64(1, "D")
+    keep = keep_for_display(x_days, value, flags != "", options.max_points_per_lab)
+    rows = {c: v[keep] for c, v in rows.items()}
+    value, flags, x_days = value[keep], flags[keep], x_days[keep]
+    x_time = np.asarray(axis.x(pd.Series(rows["time"])), dtype=float if axis.days else object)
+    gaps = _with_gaps(x_days, value, options.gap_days)
+    sx, sy, dx, dy = (
+        _as_x(part, x_days, x_time) if i % 2 == 0 else part for i, part in enumerate(gaps)
+    )
+    if axis.days:  # float arrays with NaN breaks travel as compact binary, lists as text
+        sx, sy, dx, dy = (np.array(part, dtype=float) for part in (sx, sy, dx, dy))
+    traces: list = []
+    low, high = _reference(low_ref, high_ref)
+    y_min, y_max = float(value.min()), float(value.max())
+    if not (np.isnan(low) and np.isnan(high)):
+        band_low = low if not np.isnan(low) else (y_min / 2 if log else min(0.0, y_min))
+        band_high = high if not np.isnan(high) else y_max
+        x0, x1 = axis.range()
+        traces.append(
+            dict(
+                type="scatter",
+                x=[x0, x1, x1, x0, x0],
+                y=[band_low, band_low, band_high, band_high, band_low],
+                fill="toself",
+                fillcolor=REFERENCE_BAND,
+                line={"width": 0},
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                name="Reference range",
+            )
+        )
+    if len(dx):
+        traces.append(
+            dict(
+                type="scatter",
+                x=dx,
+                y=dy,
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"gap over {options.gap_days:g} days",
+                line={"color": LAB_LINE, "width": theme.line * 0.7, "dash": "dot"},
+            )
+        )
+    traces.append(
+        dict(
+            type="scatter",
+            x=sx,
+            y=sy,
+            mode="lines",
+            hoverinfo="skip",
+            showlegend=False,
+            line={"color": LAB_LINE, "width": theme.line},
+            name=title,
+            connectgaps=False,
+        )
+    )
+    template, custom = _hover(rows, axis, options.hide_dates, known=test in meta.index)
+    custom = np.array(custom, dtype=object).reshape(len(custom), 3)
+    within = {"color": "white", "size": theme.marker - 1, "line": {"color": LAB_LINE, "width": 1.5}}
+    beyond = {
+        "color": OUT_OF_RANGE,
+        "size": theme.marker + 1,
+        "line": {"color": "white", "width": 0.8},
+    }
+    for flag, (name, shown) in _POINTS.items():
+        mask = flags == flag
+        if mask.any():
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=x_time[mask],
+                    y=value[mask],
+                    mode="markers",
+                    marker=beyond if flag else within,
+                    name=name,
+                    showlegend=False,
+                    customdata=custom[mask].tolist(),
+                    hovertemplate=template.replace(
+                        "%{customdata[1]}", shown + "%{customdata[1]}", 1
+                    ),
+                )
+            )
+    lines = [
+        (row.canonical, threshold_label(row), "dash" if row.set == "mas2016" else "dot")
+        for row in cat.thresholds_by_test().get(test, ())
+    ]
+    values = [y_min, y_max] + [v for v, _, _ in lines]
+    values += [v for v in (low, high) if not np.isnan(v)]
+    lo, hi = min(values), max(values)
+    if log:
+        positive = [v for v in values if v > 0]
+        y_range = [np.log10(min(positive)) - 0.15, np.log10(max(positive)) + 0.15]
+    else:
+        pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
+        y_range = [lo - pad if lo < 0 or lo - pad > 0 else 0, hi + pad]
+    return Panel(test, title, log, traces, lines, y_range)

@@ -1,0 +1,106 @@
+"""The glucocorticoid course: daily prednisone-equivalent, pulses at their real dose."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..measures import DAY, glucocorticoid_days
+from ..model import Case
+from .axis import TimeAxis
+from .options import FigureOptions
+from .theme import Theme
+
+STEROID_COLOUR = "#0072B2"  # the glucocorticoid class hue
+
+
+def steroid_unit(options: FigureOptions, days: pd.DataFrame) -> tuple[str, str]:
+    """Column and unit shown: mg/kg/day only when asked and a weight is known."""
+    if options.steroid_per_kg and days["pred_mg_kg"].notna().any():
+        return "pred_mg_kg", "mg/kg/day"
+    return "pred_mg", "mg/day"
+
+
+def steroid_traces(
+    case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme
+) -> tuple[list[dict], list[float] | None, str]:
+    """Step curve of the daily dose; pulse days as markers at the top, labelled.
+
+    Pulse days would dwarf the taper, so the panel's range stops above the
+    highest non-pulse day; pulse days are marked at the top with the actual
+    methylprednisolone dose. Returns traces, y range and the unit.
+    """
+    days = glucocorticoid_days(case.treatments, case.labs, axis.end)
+    if days.empty:
+        return [], None, "mg/day"
+    column, unit = steroid_unit(options, days)
+    days = days[(days["date"] + DAY > axis.start) & (days["date"] < axis.end)]
+    if days.empty:
+        return [], None, unit
+    per_day = days[column]
+    hover = [
+        f"{axis.when(date, options.hide_dates)}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
+        + (f" ({mg_kg:.2f} mg/kg/day)" if not np.isnan(mg_kg) else "")
+        + f"<br>cumulative {total:,.0f} mg"
+        + (f"<br>methylprednisolone pulse {pulse_mg:g} mg" if pulse_mg else "")
+        + (f"<br>from {drugs}" if drugs else "")
+        for date, mg, mg_kg, total, pulse_mg, drugs in zip(
+            *(
+                days[c].tolist()
+                for c in ("date", "pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs")
+            ),
+            strict=True,
+        )
+    ]
+    # steps: each value holds for its whole day; the last one ends at midnight
+    xs = pd.concat([days["date"], pd.Series([days["date"].iloc[-1] + DAY])], ignore_index=True)
+    ys = pd.concat([per_day, per_day.iloc[[-1]]], ignore_index=True)
+    traces: list[dict] = [
+        dict(
+            type="scatter",
+            x=axis.x(xs),
+            y=ys.to_numpy(),
+            mode="lines",
+            line={"shape": "hv", "color": STEROID_COLOUR, "width": theme.line},
+            fill="tozeroy",
+            fillcolor="rgba(0, 114, 178, 0.12)",
+            name="Prednisone-equivalent",
+            showlegend=False,
+            customdata=[*hover, hover[-1]],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    ]
+    pulse = days["pulse_mp_mg"] > 0
+    ceiling = per_day[~pulse].max() if (~pulse).any() else per_day.max()
+    top = float(ceiling) * 1.6 if pulse.any() else float(per_day.max()) * 1.15
+    if pulse.any():
+        pulses = days[pulse]
+        run = (pulses["date"].diff() != DAY).cumsum()
+        text = []
+        for _, group in pulses.groupby(run):
+            mg = group["pulse_mp_mg"]
+            dose = (
+                f"{mg.iloc[0] / 1000:g} g"
+                if (mg == mg.iloc[0]).all() and mg.iloc[0] >= 1000
+                else f"{mg.iloc[0]:g} mg"
+            )
+            label = f"MP {dose}"  # per day; one marker per pulse day
+            text += [label if i == len(group) // 2 else "" for i in range(len(group))]
+        traces.append(
+            dict(
+                type="scatter",
+                x=axis.x(pulses["date"] + DAY / 2),
+                y=[top * 0.9] * len(pulses),
+                mode="markers+text",
+                text=text,
+                textposition="bottom center",
+                textfont={"size": theme.small, "color": STEROID_COLOUR},
+                marker={"symbol": "triangle-up", "size": theme.marker + 3, "color": STEROID_COLOUR},
+                name="Pulse day, off scale (actual dose)",
+                showlegend=False,
+                customdata=[hover[i] for i in np.flatnonzero(pulse.to_numpy())],
+                hovertemplate="%{customdata}<extra></extra>",
+                cliponaxis=False,
+            )
+        )
+    return traces, [0, top], unit
