@@ -6,6 +6,7 @@ import streamlit as st
 
 from timeline import CaseLoadError, load_case
 from timeline.datasets import DEFAULT_CASE, bundled_cases
+from timeline.figures import build_figure
 from timeline.view import problem_table, summary_facts
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")
@@ -29,6 +30,8 @@ st.title(case.info.title, anchor=False)
 if case.info.illustrative:
     st.warning("Illustrative data: values not stated in the source are invented for teaching.")
 st.text(" · ".join(summary_facts(case)))
+
+st.plotly_chart(build_figure(case), theme=None, config={"displaylogo": False})
 
 tabs = st.tabs(["Treatments", "Events", "Labs", f"Problems ({len(case.warnings)})"])
 views = (case.treatments, case.events, case.labs)

@@ -113,7 +113,7 @@ def glucocorticoid_days(
     first = gc["start"].dt.normalize().to_numpy().astype("datetime64[D]")
     last = gc["end"].dt.normalize().where(~gc["ongoing"], until.normalize() - DAY)
     last = last.fillna(gc["start"].dt.normalize()).to_numpy().astype("datetime64[D]")
-    length = (last - first).astype(int) + 1
+    length = np.maximum((last - first).astype(int) + 1, 0)  # none when it starts after ``until``
     row = np.repeat(np.arange(len(gc)), length)
     offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
     given = offset % every[row] == 0
@@ -151,8 +151,9 @@ _COMPARE = {">": np.greater, "<=": np.less_equal, ">=": np.greater_equal, "<": n
 def mas_2016(labs: pd.DataFrame, window_days: float = 3) -> pd.DataFrame:
     """Whether the 2016 EULAR/ACR/PRINTO criteria are met by labs, per lab date.
 
-    For each day with a sample, the latest value of each test drawn within
-    ``window_days`` up to the end of that day is used: ferritin > 684 ng/mL and
+    For each day with a sample, the latest value of each test drawn on that
+    day or the ``window_days - 1`` days before it is used (default: the day
+    and the two before it): ferritin > 684 ng/mL and
     at least two of platelets ≤ 181 ×10⁹/L, AST > 48 U/L, triglycerides
     > 156 mg/dL, fibrinogen ≤ 360 mg/dL (Ravelli 2016; thresholds from the
     catalogue, in canonical units). ``status`` is "met", "not met" or

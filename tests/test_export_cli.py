@@ -1,0 +1,85 @@
+"""`python -m timeline export`: files per figure, exit codes, clear messages."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import pytest
+
+from timeline.cli import main
+from timeline.export import ExportError, image_bytes
+
+from .conftest import BUNDLED
+
+
+def test_json_export_writes_one_file_per_figure(tmp_path, capsys):
+    assert main(["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["glucocorticoids.json", "labs.json", "timeline.json", "treatments.json"]
+    figure = json.loads((tmp_path / "timeline.json").read_text())
+    assert figure["data"]
+    assert figure["layout"]["width"] == 960
+    assert "2000-01" not in (tmp_path / "timeline.json").read_text()  # Day N: no calendar dates
+
+
+def test_export_with_dates_and_a_window(tmp_path):
+    args = [
+        "export",
+        str(BUNDLED),
+        "--out",
+        str(tmp_path),
+        "--axis",
+        "dates",
+        "--start",
+        "D20",
+        "--end",
+        "2000-02-15",
+        "--anchor",
+        "MAS onset",
+    ]
+    assert main(args) == 0
+    layout = json.loads((tmp_path / "timeline.json").read_text())["layout"]
+    assert layout["xaxis"]["range"] == ["2000-01-24T00:00:00", "2000-02-15T00:00:00"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--format", "gif"], 2, "unknown format: gif"),
+        (["--anchor", "surgery"], 2, "no event is called 'surgery'"),
+        (["--start", "D30", "--end", "D10"], 2, "the window ends before it starts"),
+    ],
+)
+def test_export_usage_errors(tmp_path, capsys, args, code, message):
+    assert main(["export", str(BUNDLED), "--out", str(tmp_path), *args]) == code
+    assert message in capsys.readouterr().err
+
+
+def test_export_of_a_bad_case_lists_its_problems(with_rows, tmp_path, capsys):
+    folder = with_rows("labs", "2000-01-05 07:00,ferritin,high,ng/mL,,,")
+    assert main(["export", str(folder), "--out", str(tmp_path / "out")]) == 1
+    assert "is not a number" in capsys.readouterr().out
+
+
+def test_unwritable_folder(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["export", str(BUNDLED), "--out", str(blocker / "sub")]) == 1
+    assert "cannot write to" in capsys.readouterr().err
+
+
+def test_png_export_is_slide_sized(bundled, tmp_path):
+    from timeline.figures import build_figure
+
+    try:
+        png = image_bytes(build_figure(bundled, theme_options()), "png", 960, 540, 2)
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    assert struct.unpack(">II", png[16:24]) == (1920, 1080)
+
+
+def theme_options():
+    from timeline.figures import FigureOptions
+
+    return FigureOptions(theme="slide")
