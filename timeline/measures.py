@@ -160,7 +160,7 @@ def mas_2016(labs: pd.DataFrame, window_days: float = 3) -> pd.DataFrame:
     "unknown" (missing values could change the answer). Fever and the
     exclusion of other causes are clinical judgements this does not make.
     """
-    rules = cat.thresholds().query("set == 'mas2016'").set_index("test")
+    rules = cat.mas_2016_rules()
     rows = labs[labs["test"].isin(MAS_TESTS) & labs["value"].notna()]
     columns = ["date", *MAS_TESTS, "items_met", "items_known", "status"]
     if rows.empty:
@@ -180,7 +180,7 @@ def mas_2016(labs: pd.DataFrame, window_days: float = 3) -> pd.DataFrame:
         out[test] = (
             np.where(fresh, value[safe], np.nan) if len(drawn) else np.full(len(dates), np.nan)
         )
-        operator, threshold = rules.at[test, "operator"], rules.at[test, "canonical"]
+        operator, threshold = rules[test]
         met[test] = (
             _COMPARE[operator](
                 np.nan_to_num(out[test], nan=np.inf if "<" in operator else -np.inf), threshold

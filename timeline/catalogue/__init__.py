@@ -185,3 +185,10 @@ def thresholds_by_test() -> dict[str, tuple]:
     for row in thresholds().itertuples():
         by_test.setdefault(row.test, []).append(row)
     return {test: tuple(rows) for test, rows in by_test.items()}
+
+
+@cache
+def mas_2016_rules() -> dict[str, tuple[str, float]]:
+    """Test to (operator, threshold in the test's canonical unit), Ravelli 2016."""
+    rules = thresholds().query("set == 'mas2016'")
+    return {row.test: (row.operator, row.canonical) for row in rules.itertuples()}

@@ -21,6 +21,7 @@ class TimeAxis:
     days: bool
     start: pd.Timestamp
     end: pd.Timestamp
+    record_end: pd.Timestamp  # ongoing therapy runs to here, whatever the window
 
     def x(self, times):
         """x values for timestamps: float days since Day 0, or ISO date strings.
@@ -84,13 +85,10 @@ def time_axis(case: Case, options: FigureOptions) -> TimeAxis:
         if len(x)
     )
     start = options.window[0] if options.window[0] is not None else first.normalize()
-    end = (
-        options.window[1]
-        if options.window[1] is not None
-        else record_end(case.treatments, case.events, case.labs)
-    )
+    last = record_end(case.treatments, case.events, case.labs)
+    end = options.window[1] if options.window[1] is not None else last
     if end <= start:
         msg = "the window ends before it starts: choose an end after the start"
         raise ValueError(msg)
     days = options.axis == "days" or options.hide_dates
-    return TimeAxis(anchor, label, days, pd.Timestamp(start), pd.Timestamp(end))
+    return TimeAxis(anchor, label, days, pd.Timestamp(start), pd.Timestamp(end), last)

@@ -352,15 +352,19 @@ def _events(case: Case, axis: TimeAxis, table: pd.DataFrame) -> pd.DataFrame:
 
 def _merge_same_day(events: pd.DataFrame) -> pd.DataFrame:
     """Events on one day share one line and one label ('MAS onset · Ciclosporin start')."""
-    if events.empty:
-        return events
-    day = events["time"].dt.normalize()
-    merged = events.groupby(day, sort=True).agg(
-        time=("time", "min"),
-        label=("label", " · ".join),
-        kind=("kind", lambda k: "event" if (k == "event").any() else "drug"),
-    )
-    return merged.reset_index(drop=True)
+    merged: dict[pd.Timestamp, list] = {}
+    for time, label, kind in zip(events["time"], events["label"], events["kind"], strict=True):
+        day = time.normalize()
+        if day in merged:
+            first = merged[day]
+            merged[day] = [
+                min(first[0], time),
+                f"{first[1]} · {label}",
+                "event" if "event" in (first[2], kind) else "drug",
+            ]
+        else:
+            merged[day] = [time, label, kind]
+    return pd.DataFrame(list(merged.values()), columns=["time", "label", "kind"])
 
 
 def stagger(left: list[float], widths: list[float], gap: float) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..measures import DAY, glucocorticoid_days, record_end
+from ..measures import DAY, glucocorticoid_days
 from ..model import Case
 from .axis import TimeAxis
 from .options import FigureOptions
@@ -31,9 +31,7 @@ def steroid_traces(
     methylprednisolone dose. Returns traces, y range and the unit.
     """
     # the course runs to the end of the record; the window only cuts what is shown
-    days = glucocorticoid_days(
-        case.treatments, case.labs, record_end(case.treatments, case.events, case.labs)
-    )
+    days = glucocorticoid_days(case.treatments, case.labs, axis.record_end)
     if days.empty:
         return [], None, "mg/day"
     column, unit = steroid_unit(options, days)
