@@ -1,40 +1,256 @@
-"""Treatment-timeline dashboard: a thin Streamlit page over the timeline package."""
+"""Treatment-timeline dashboard: a thin Streamlit page over the timeline package.
+
+Widgets in, package calls out: no clinical number is computed here. Each
+browser session keeps its own case and notes in ``st.session_state``; the
+caches are keyed on file content and hand out copies.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
 import streamlit as st
 
-from timeline import CaseLoadError, load_case
-from timeline.datasets import DEFAULT_CASE, bundled_cases
-from timeline.figures import build_figure
-from timeline.view import problem_table, summary_facts
+from timeline import CaseLoadError, load_case, load_case_bytes
+from timeline.datasets import DEFAULT_CASE, TEMPLATE, bundled_cases
+from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
+from timeline.model import Case
+from timeline.summary import case_summary, state_on, summary_lines, window_presets
+from timeline.view import (
+    anchor_choices,
+    drug_choices,
+    events_table,
+    lab_choices,
+    labs_table,
+    notes_from_editor,
+    plain,
+    problem_table,
+    response_choices,
+    treatments_table,
+)
+from timeline.workbook import case_workbook_bytes
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")
 
+# Presentation mode: no sidebar, larger text. Our own constant CSS, never user text.
+_PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+.block-container {padding-top: 1.5rem; max-width: 100%;}
+html, body, [data-testid="stAppViewContainer"] {font-size: 20px;}
+</style>"""
 
-@st.cache_data(show_spinner=False)
-def _load(path: str):
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _bundled(path: str) -> Case:
     return load_case(path)
 
 
-cases = bundled_cases()
-name = st.sidebar.selectbox("Case", list(cases), index=list(cases).index(DEFAULT_CASE))
-try:
-    case = _load(str(cases[name]))
-except CaseLoadError as exc:
-    st.error("This case could not be loaded. Every problem is listed below.")
-    st.dataframe(problem_table(exc.problems), hide_index=True, width="stretch")
-    st.stop()
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploaded(name: str, data: bytes) -> Case:
+    return load_case_bytes(name, data)
 
-st.title(case.info.title, anchor=False)
-if case.info.illustrative:
-    st.warning("Illustrative data: values not stated in the source are invented for teaching.")
-st.text(" · ".join(summary_facts(case)))
 
-st.plotly_chart(build_figure(case), theme=None, config={"displaylogo": False})
+def _choose_case() -> Case:
+    """The session's case: a bundled one, or the last upload that loaded."""
+    cases = bundled_cases()
+    source = st.sidebar.radio(
+        "Case source", ["Bundled case", "Upload"], key="source", horizontal=True
+    )
+    if source == "Bundled case":
+        name = st.sidebar.selectbox(
+            "Bundled case", list(cases), key="bundled", index=list(cases).index(DEFAULT_CASE)
+        )
+        st.session_state["case"] = _bundled(str(cases[name]))
+        st.session_state["case_key"] = f"bundled:{name}"
+        st.session_state["upload_problems"] = None
+    else:
+        upload = st.sidebar.file_uploader(
+            "Workbook (.xlsx) or zip of the CSV folder", type=["xlsx", "zip"], key="upload"
+        )
+        if upload is not None and st.session_state.get("upload_seen") != upload.file_id:
+            st.session_state["upload_seen"] = upload.file_id
+            try:
+                st.session_state["case"] = _uploaded(upload.name, upload.getvalue())
+                st.session_state["case_key"] = f"upload:{upload.file_id}"
+                st.session_state["upload_problems"] = None
+            except CaseLoadError as exc:  # keep the case on screen; list every problem
+                st.session_state["upload_problems"] = (upload.name, exc.problems)
+    st.sidebar.download_button(
+        "Download the empty template",
+        TEMPLATE.read_bytes(),
+        file_name="case-template.xlsx",
+        key="template",
+    )
+    if "case" not in st.session_state:
+        st.session_state["case"] = _bundled(str(cases[DEFAULT_CASE]))
+        st.session_state["case_key"] = f"bundled:{DEFAULT_CASE}"
+    return st.session_state["case"]
 
-tabs = st.tabs(["Treatments", "Events", "Labs", f"Problems ({len(case.warnings)})"])
-views = (case.treatments, case.events, case.labs)
-for tab, frame in zip(tabs[:3], views, strict=True):
-    tab.dataframe(frame, hide_index=True, width="stretch")
-tabs[3].dataframe(problem_table(case.warnings), hide_index=True, width="stretch")
+
+def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
+    """Sidebar controls to figure options; returns them and the summarised treatment."""
+    side = st.sidebar
+    key = st.session_state["case_key"]
+    responses = response_choices(case)
+    preferred = (
+        "ruxolitinib" if "ruxolitinib" in responses else (responses[0] if responses else None)
+    )
+    treatment = side.selectbox(
+        "Response to",
+        responses,
+        key=f"treatment:{key}",
+        index=responses.index(preferred) if preferred else None,
+        format_func=str.capitalize,
+    )
+    drugs, labs = drug_choices(case), lab_choices(case)
+    lanes = side.multiselect(
+        "Lanes", list(drugs), default=list(drugs), key=f"lanes:{key}", format_func=drugs.get
+    )
+    wanted = [t for t in DEFAULT_LABS if t in labs]
+    panels = side.multiselect(
+        "Lab panels", list(labs), default=wanted, key=f"labs:{key}", format_func=labs.get
+    )
+    presets = window_presets(case, treatment)
+    window_name = side.selectbox("Window", [*presets, "Custom range"], key=f"window:{key}")
+    axis = side.radio("Time axis", ["Day N", "Dates"], key="axis", horizontal=True)
+    anchors = anchor_choices(case)
+    anchor = side.selectbox("Day 0 is", anchors, key=f"anchor:{key}")
+    theme = side.radio("Theme", ["screen", "slide"], key="theme", horizontal=True)
+    hide_dates = side.checkbox("Hide calendar dates (de-identified view)", key="hide_dates")
+    if window_name == "Custom range":
+        first, last = _day_bounds(case)
+        low, high = side.slider("Days", first, last, (first, last), key=f"custom:{key}")
+        window = (
+            case.anchor_time + pd.Timedelta(days=low),
+            case.anchor_time + pd.Timedelta(days=high),
+        )
+    else:
+        window = presets[window_name]
+    options = FigureOptions(
+        axis="days" if axis == "Day N" else "dates",
+        anchor=None if anchor == anchors[0] else anchor,
+        window=window,
+        theme="projector" if present else theme,
+        hide_dates=hide_dates,
+        drugs=tuple(lanes),
+        labs=tuple(panels),
+    )
+    return options, treatment
+
+
+def _day_bounds(case: Case) -> tuple[int, int]:
+    days = (
+        pd.concat([case.treatments["start"], case.events["start"], case.labs["time"]])
+        - case.anchor_time
+    ) / pd.Timedelta(days=1)
+    return int(days.min()), int(days.max()) + 1
+
+
+def _header(case: Case, treatment: str | None) -> None:
+    st.title(plain(case.info.title), anchor=False)
+    if case.info.illustrative:
+        st.warning("Illustrative data: values not stated in the source are invented for teaching.")
+    for line in summary_lines(case_summary(case, treatment)):
+        st.markdown(plain(line))
+
+
+def _upload_problems() -> None:
+    problems = st.session_state.get("upload_problems")
+    if problems:
+        name, found = problems
+        st.error(
+            f"{plain(name)} could not be loaded: the case below is unchanged. "
+            "Every problem is listed; fix them in the file and upload it again."
+        )
+        st.dataframe(problem_table(found), hide_index=True, width="stretch")
+
+
+def _day_panel(case: Case) -> None:
+    first, last = _day_bounds(case)
+    day = st.slider(
+        "What was given, and the latest labs, on Day",
+        first,
+        last,
+        0,
+        key=f"day:{st.session_state['case_key']}",
+    )
+    given, labs = state_on(case, day)
+    left, right = st.columns(2)
+    left.caption(f"Given on Day {day}")
+    left.dataframe(given, hide_index=True, width="stretch")
+    right.caption(f"Latest value of each test by the end of Day {day}")
+    right.dataframe(labs, hide_index=True, width="stretch")
+
+
+def _tabs(case: Case, hide_dates: bool) -> pd.DataFrame:
+    """The data tabs; returns the annotations as edited."""
+    names = ["Treatments", "Events", "Labs", f"Problems ({len(case.warnings)})", "Annotations"]
+    t, e, labs, problems, notes = st.tabs(names)
+    t.dataframe(treatments_table(case, hide_dates), hide_index=True, width="stretch")
+    e.dataframe(events_table(case, hide_dates), hide_index=True, width="stretch")
+    labs.dataframe(labs_table(case, hide_dates), hide_index=True, width="stretch")
+    if case.warnings:
+        problems.dataframe(problem_table(case.warnings), hide_index=True, width="stretch")
+    else:
+        problems.write("No problems: every row loaded without a warning.")
+    panels = ["", "lanes", "steroids", *lab_choices(case)]
+    notes.caption("Notes appear on the figure at once and are saved in the downloaded workbook.")
+    return notes.data_editor(
+        case.annotations,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=f"notes:{st.session_state['case_key']}",
+        column_config={
+            "day": st.column_config.NumberColumn("Day", required=True, step=1),
+            "text": st.column_config.TextColumn("Note", required=True),
+            "panel": st.column_config.SelectboxColumn("Panel", options=panels),
+        },
+    )
+
+
+def _downloads(case: Case, notes: pd.DataFrame) -> None:
+    edited = dataclasses.replace(case, annotations=notes.reset_index(drop=True))
+    with_ids = st.checkbox(
+        "Include name, birth date and record number in the download",
+        key="with_ids",
+        disabled=not case.identifiers.values(),
+    )
+    st.download_button(
+        "Download the case as it now stands (.xlsx)",
+        data=lambda: case_workbook_bytes(edited, include_identifiers=with_ids),
+        file_name=f"{case.info.id}.xlsx",
+        key="download_case",
+    )
+
+
+def _leave_presentation() -> None:
+    st.query_params.clear()
+    st.session_state["present"] = False
+
+
+def main() -> None:
+    if "present" not in st.session_state:  # a link with ?present=1 opens straight into it
+        st.session_state["present"] = st.query_params.get("present") == "1"
+    case = _choose_case()
+    options, treatment = _options(case, st.session_state["present"])
+    present = st.sidebar.toggle("Presentation mode", key="present")
+    if present:
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+        st.button("Leave presentation mode", key="leave_present", on_click=_leave_presentation)
+    _upload_problems()
+    _header(case, treatment)
+    figure_slot = st.container()  # filled last, so edited notes show in this very run
+    notes = case.annotations
+    if not present:
+        _day_panel(case)
+        notes = _tabs(case, options.hide_dates)
+        _downloads(case, notes)
+    figure = build_figure(case, dataclasses.replace(options, annotations=notes_from_editor(notes)))
+    figure_slot.plotly_chart(
+        figure, theme=None, key="figure", config={"displaylogo": False, "scrollZoom": False}
+    )
+
+
+main()

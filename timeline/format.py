@@ -220,11 +220,25 @@ LABS: tuple[Field, ...] = (
     Field("note", "text", False, "Free text shown in the hover.", ""),
 )
 
+ANNOTATIONS: tuple[Field, ...] = (
+    Field("day", "number", True, "Day N (relative to the case's Day 0) the note refers to.", "24"),
+    Field("text", "text", True, "The note shown on the figure.", "ruxolitinib started"),
+    Field(
+        "panel",
+        "text",
+        False,
+        "Where to show it: lanes, steroids, or a lab test (ferritin...); blank: the top.",
+        "lanes",
+    ),
+)
+
 TABLES: dict[str, tuple[Field, ...]] = {
     "treatments": TREATMENTS,
     "events": EVENTS,
     "labs": LABS,
+    "annotations": ANNOTATIONS,
 }
+OPTIONAL_TABLES = ("annotations",)  # may be absent from a case; then it has none
 
 TREATMENT_KINDS = ("pulse", "infusion", "taper")
 YES = ("yes", "y", "true", "1")

@@ -78,6 +78,7 @@ class Case:
     source: str
     warnings: tuple[Problem, ...] = ()
     identifiers: Identifiers = field(default_factory=Identifiers, repr=False)
+    annotations: pd.DataFrame = field(default_factory=lambda: empty_annotations())
 
     def summary_line(self) -> str:
         """Counts of what was loaded, for the command line and the page."""
@@ -85,6 +86,13 @@ class Case:
             f"{self.info.id}: {len(self.treatments)} treatments, {len(self.events)} events, "
             f"{len(self.labs)} labs, {len(self.warnings)} warnings"
         )
+
+
+def empty_annotations() -> pd.DataFrame:
+    """Notes drawn on the figure: day (Day N), text, panel ('' = top)."""
+    return pd.DataFrame(
+        {"day": pd.Series(dtype=float), "text": pd.Series(dtype=str), "panel": pd.Series(dtype=str)}
+    )
 
 
 # --- Schemas of the typed tables --------------------------------------------

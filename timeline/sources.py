@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem, Severity
-from .format import TABLE_ORDER
+from .format import OPTIONAL_TABLES, TABLE_ORDER
 
 _IGNORED_SHEETS = ("help", "readme")
 
@@ -82,6 +82,9 @@ def _read_folder(folder: Path, raw: RawCase) -> None:
             raw.error(name, _missing_table_message(name, folder.name))
             continue
         _add_csv(name, files[name].read_bytes(), table, raw)
+    for table in OPTIONAL_TABLES:
+        if f"{table}.csv" in files:
+            _add_csv(f"{table}.csv", files[f"{table}.csv"].read_bytes(), table, raw)
 
 
 def _read_zip(name: str, data: bytes, raw: RawCase) -> None:
@@ -94,6 +97,10 @@ def _read_zip(name: str, data: bytes, raw: RawCase) -> None:
                 raw.error(f"{name}: {file}", _missing_table_message(file, name))
                 continue
             _add_csv(f"{name}: {file}", archive.read(members[file]), table, raw)
+        for table in OPTIONAL_TABLES:
+            if f"{table}.csv" in members:
+                file = f"{table}.csv"
+                _add_csv(f"{name}: {file}", archive.read(members[file]), table, raw)
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
         raw.error(name, f"cannot be read as a zip file ({exc}). Zip the case folder again.")
 
@@ -165,8 +172,15 @@ def _read_workbook(name: str, data: bytes, raw: RawCase) -> None:
                 [_cell_text(c) for c in r] for r in book[sheets[table]].iter_rows(values_only=True)
             )
             _add_rows(f"{name}, sheet '{sheets[table]}'", rows, table, raw)
+        for table in OPTIONAL_TABLES:
+            if table in sheets:
+                rows = (
+                    [_cell_text(c) for c in r]
+                    for r in book[sheets[table]].iter_rows(values_only=True)
+                )
+                _add_rows(f"{name}, sheet '{sheets[table]}'", rows, table, raw)
         for key, sheet in sheets.items():
-            if key not in TABLE_ORDER and key not in _IGNORED_SHEETS:
+            if key not in TABLE_ORDER + OPTIONAL_TABLES and key not in _IGNORED_SHEETS:
                 raw.warn(
                     f"{name}, sheet '{sheet}'", "is not part of the case format and was not read."
                 )

@@ -25,6 +25,7 @@ from .model import (
     CaseInfo,
     Identifiers,
     drug_class_dtype,
+    empty_annotations,
 )
 from .sources import RawCase, RawTable
 
@@ -470,6 +471,31 @@ def _labs(table: RawTable, problems: list[Problem]) -> pd.DataFrame | None:
     return _check_schema("labs", frame, text, report)
 
 
+PANELS = ("lanes", "steroids")
+
+
+def _annotations(table: RawTable, problems: list[Problem]) -> pd.DataFrame | None:
+    report = _Report(table.where, problems)
+    text = _columns(table, TABLES["annotations"], report)
+    if text is None:
+        return None
+    day = _numbers(text["day"], "day", report, required=True)
+    _required_text(text["text"], "text", report)
+    panel = text["panel"].str.lower()
+    known = panel.isin(("", *PANELS)) | panel.map(lambda p: p in cat.lab_index()).astype(bool)
+    report.each(
+        ~known,
+        text["panel"],
+        "panel",
+        "is not a panel: use lanes, steroids or a lab test; the note is shown at the top instead.",
+        Severity.WARNING,
+    )
+    panel = panel.map(lambda p: cat.lab_index().get(p, p)).where(known, "")
+    if any(p.severity is Severity.ERROR and p.where == report.where for p in report.problems):
+        return None
+    return pd.DataFrame({"day": day, "text": text["text"], "panel": panel}).reset_index(drop=True)
+
+
 def _conversions(test: pd.Series, unit: pd.Series) -> pd.DataFrame:
     index = cat.lab_unit_index()
     missing = (np.nan, np.nan, np.nan)
@@ -570,6 +596,11 @@ def build_case(raw: RawCase) -> Case:
     for name, build in (("treatments", _treatments), ("events", _events), ("labs", _labs)):
         if name in raw.tables:
             frames[name] = build(raw.tables[name], problems)
+    annotations = (
+        _annotations(raw.tables["annotations"], problems)
+        if "annotations" in raw.tables
+        else empty_annotations()
+    )
     anchor = None
     if info is not None and frames.get("events") is not None:
         anchor = _anchor_time(info[0], frames["events"], raw.tables["case"].where, problems)

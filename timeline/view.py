@@ -1,28 +1,103 @@
-"""Plain-text views of a case for the page: no Streamlit here, so they are testable."""
+"""Plain tables and text of a case for the page: no Streamlit here, so they are testable."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
+from . import catalogue as cat
 from .errors import Problem
+from .measures import DAY
 from .model import Case
 
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
-def summary_facts(case: Case) -> list[str]:
-    """Short facts for the header: who, what, how much data."""
-    info = case.info
-    who = ", ".join(
-        x
-        for x in (f"{info.age_years:g}-year-old" if info.age_years is not None else "", info.sex)
-        if x
+
+def plain(text: str) -> str:
+    """User text made inert for Streamlit's markdown: shown as typed, never as markup."""
+    return str(text).translate(_MARKDOWN)
+
+
+def _when(times: pd.Series, anchor: pd.Timestamp, hide_dates: bool) -> list[str]:
+    out = []
+    for time in times:
+        if pd.isna(time):
+            out.append("")
+            continue
+        day = f"Day {(time.normalize() - anchor) // DAY}"
+        clock = "" if time == time.normalize() else f" {time:%H:%M}"
+        out.append(f"{day}{clock}" if hide_dates else f"{day} ({time:%Y-%m-%d}{clock})")
+    return out
+
+
+def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:
+    t = case.treatments
+    classes = cat.drug_classes()["label"]
+    return pd.DataFrame(
+        {
+            "drug": t["drug_input"],
+            "class": t["drug_class"].map(classes).astype(str),
+            "start": _when(t["start"], case.anchor_time, hide_dates),
+            "end": np.where(
+                t["single"],
+                "single dose",
+                np.where(t["ongoing"], "ongoing", _when(t["end"], case.anchor_time, hide_dates)),
+            ),
+            "dose": t["dose"].map("{:g}".format) + " " + t["dose_unit"],
+            "frequency": t["frequency"],
+            "route": t["route"],
+            "kind": t["kind"],
+            "note": t["note"],
+            "row": t["row"],
+        }
     )
-    return [
-        f"{who}: {info.diagnosis}" if who else info.diagnosis,
-        f"Day 0 = {info.anchor}",
-        f"{len(case.treatments)} treatment rows, {len(case.events)} events, {len(case.labs)} lab results",
-    ]
+
+
+def events_table(case: Case, hide_dates: bool) -> pd.DataFrame:
+    e = case.events
+    return pd.DataFrame(
+        {
+            "start": _when(e["start"], case.anchor_time, hide_dates),
+            "end": _when(e["end"], case.anchor_time, hide_dates),
+            "type": e["type"],
+            "label": e["label"],
+            "note": e["note"],
+            "row": e["row"],
+        }
+    )
+
+
+def labs_table(case: Case, hide_dates: bool) -> pd.DataFrame:
+    labs = case.labs
+    labels = cat.labs()["label"]
+    flag = np.where(
+        labs["value"] > labs["ref_high"],
+        "high",
+        np.where(labs["value"] < labs["ref_low"], "low", ""),
+    )
+    return pd.DataFrame(
+        {
+            "time": _when(labs["time"], case.anchor_time, hide_dates),
+            "test": [labels.get(t, t) for t in labs["test"]],
+            "value": labs["qualifier"] + labs["value"].map("{:.6g}".format),
+            "unit": labs["unit"],
+            "as entered": labs["qualifier"]
+            + labs["value_input"].map("{:g}".format)
+            + " "
+            + labs["unit_input"],
+            "reference": [
+                ""
+                if np.isnan(lo) and np.isnan(hi)
+                else f"{'' if np.isnan(lo) else f'{lo:.4g}'}–{'' if np.isnan(hi) else f'{hi:.4g}'}"
+                for lo, hi in zip(labs["ref_low"], labs["ref_high"], strict=True)
+            ],
+            "flag": flag,
+            "note": labs["note"],
+            "row": labs["row"],
+        }
+    )
 
 
 def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
@@ -40,3 +115,37 @@ def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
     ]
     columns = ["severity", "file or sheet", "row", "column", "value", "problem"]
     return pd.DataFrame(rows, columns=columns).astype({"row": "Int64"})
+
+
+def lab_choices(case: Case) -> dict[str, str]:
+    """Tests the case has, catalogue order, as {test: label}."""
+    labels = cat.labs()["label"]
+    order = cat.labs()["panel_order"]
+    tests = sorted(case.labs["test"].unique(), key=lambda t: (order.get(t, 999), t))
+    return {t: labels.get(t, t) for t in tests}
+
+
+def drug_choices(case: Case) -> dict[str, str]:
+    return {d: d[:1].upper() + d[1:] for d in case.treatments["drug"].unique()}
+
+
+def response_choices(case: Case) -> list[str]:
+    """Treatments whose response is worth summarising: every non-glucocorticoid drug."""
+    factor = cat.drugs()["prednisone_factor"]
+    return [d for d in case.treatments["drug"].unique() if pd.isna(factor.get(d, np.nan))]
+
+
+def anchor_choices(case: Case) -> list[str]:
+    """Event labels that can be Day 0, the case's own anchor first."""
+    labels = list(dict.fromkeys(case.events.sort_values("start")["label"]))
+    anchor = case.info.anchor
+    return [anchor, *[label for label in labels if label.lower() != anchor.lower()]]
+
+
+def notes_from_editor(frame: pd.DataFrame) -> tuple[tuple[float, str, str], ...]:
+    """Rows of the page's annotations editor that have a day and a text."""
+    rows = []
+    for day, text, panel in frame[["day", "text", "panel"]].itertuples(index=False, name=None):
+        if pd.notna(day) and isinstance(text, str) and text.strip():
+            rows.append((float(day), text.strip(), panel if isinstance(panel, str) else ""))
+    return tuple(rows)

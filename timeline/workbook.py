@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .format import CASE_KEYS, TABLE_ORDER, TABLES, Field
+from .format import CASE_KEYS, OPTIONAL_TABLES, TABLE_ORDER, TABLES, Field
 from .model import Case
 
 _EXAMPLE_NOTE = "example row: replace it or delete it"
@@ -115,7 +115,9 @@ def write_workbook(
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
-    for name in TABLE_ORDER:
+    for name in TABLE_ORDER + OPTIONAL_TABLES:
+        if name not in tables:
+            continue
         frame = tables[name]
         sheet = book.create_sheet(name)
         fields = {f.name: f for f in (CASE_KEYS if name == "case" else _fields(name))}
@@ -145,13 +147,13 @@ def write_workbook(
         sheet.append(["table", "column or key", "required", "what to enter"])
         for cell in sheet[1]:
             cell.font = bold
-        for name in TABLE_ORDER:
+        for name in TABLE_ORDER + OPTIONAL_TABLES:
             for f in CASE_KEYS if name == "case" else TABLES[name]:
                 sheet.append([name, f.name, "yes" if f.required else "no", f.help])
         sheet.column_dimensions["D"].width = 110
         sheet.column_dimensions["B"].width = 16
         grey = PatternFill("solid", fgColor="EEEEEE")
-        for name in TABLES:
+        for name in (t for t in TABLES if t not in OPTIONAL_TABLES):
             for cell in book[name][2]:
                 cell.fill = grey
     book.save(target)
@@ -165,6 +167,9 @@ def template_tables() -> dict[str, pd.DataFrame]:
         )
     }
     for name, fields in TABLES.items():
+        if name in OPTIONAL_TABLES:  # no example: it would load as a real note
+            tables[name] = pd.DataFrame(columns=[f.name for f in fields])
+            continue
         example = {f.name: f.example for f in fields}
         example["note"] = _EXAMPLE_NOTE
         tables[name] = pd.DataFrame([example])

@@ -43,7 +43,7 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "glucocorticoids": ("steroids",),
     "labs": ("labs",),
 }
-PAGE_WIDTH = 1400  # px assumed for the page's figure when laying out labels
+PAGE_WIDTH = 1000  # px assumed for the page's figure (a 1366-px laptop with the sidebar open)
 _GAP_PX = 30  # between panels: room for each panel's title
 _LEFT_PX = 150  # lane names
 _RIGHT_PX = 110  # threshold labels, the ongoing arrow
@@ -81,6 +81,7 @@ class _Shared:
     events: pd.DataFrame
     criteria: list[dict]
     default_labs: bool
+    notes: tuple[tuple[float, str, str], ...]
 
 
 def _shared(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Shared:
@@ -89,6 +90,9 @@ def _shared(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Shar
     plot_px = (theme.width or PAGE_WIDTH) - _LEFT_PX - _RIGHT_PX
     rows, table, has_course = _rows(case, options, axis, theme, parts, plot_px / axis.span_days)
     criteria = _criteria_shapes(case, options, axis) if {"lanes", "labs"} & set(parts) else []
+    notes = options.annotations
+    if notes is None:
+        notes = tuple(case.annotations[["day", "text", "panel"]].itertuples(index=False, name=None))
     return _Shared(
         axis,
         theme,
@@ -99,6 +103,7 @@ def _shared(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Shar
         _events(case, axis, table),
         criteria,
         options.labs is None,
+        notes,
     )
 
 
@@ -142,6 +147,7 @@ def _assemble(shared: _Shared, parts: tuple[str, ...], name: str) -> go.Figure:
         _style_row(out, i, row, theme, shared.lane_table, shared.has_course, axis)
     if "labs" in parts or "lanes" in parts:
         out.shapes += shared.criteria
+    _notes(out, shared.notes, rows, axis, theme)
     out.data += legend
     _finish(out, theme, axis, heights)
     # Built from our own dicts: validation is the tests' job (see module docstring).
@@ -465,6 +471,44 @@ def _criteria_shapes(case: Case, options: FigureOptions, axis: TimeAxis) -> list
                 }
             )
     return shapes
+
+
+def _notes(out: _Parts, notes, rows: list[_Row], axis: TimeAxis, theme: Theme) -> None:
+    """The user's annotations: an arrow into the chosen panel (the top one by default)."""
+    where = {"lanes": 1, "steroids": None}
+    for i, row in enumerate(rows, start=1):
+        if row.kind == "lanes":
+            where["lanes"] = i
+        elif row.kind == "steroids":
+            where["steroids"] = i
+        elif row.panel is not None:
+            where[row.panel.test] = i
+    lo, hi = axis.range()
+    for day, text, panel in notes:
+        if not text or pd.isna(day):
+            continue
+        x = axis.x(axis.anchor + float(day) * DAY)
+        if (not axis.days and not (str(lo) <= x <= str(hi))) or (axis.days and not lo <= x <= hi):
+            continue
+        i = where.get(panel) or 1
+        out.annotations.append(
+            {
+                "text": escape(str(text)),
+                "x": x,
+                "xref": _ref("x", i),
+                "y": 1,
+                "yref": f"{_ref('y', i)} domain",
+                "showarrow": True,
+                "arrowhead": 2,
+                "ax": 0,
+                "ay": -22,
+                "font": {"size": theme.small, "color": INK},
+                "bgcolor": "rgba(255, 243, 176, 0.95)",
+                "bordercolor": "#B59B00",
+                "borderwidth": 1,
+                "yanchor": "bottom",
+            }
+        )
 
 
 # --- layout -----------------------------------------------------------------

@@ -35,18 +35,21 @@ class FigureOptions:
         How far back a lab value still counts for the MAS 2016 criteria.
     gap_days
         A longer gap between two samples is drawn dotted, not as a solid line.
+    annotations
+        Notes (day, text, panel) to draw; None draws the case's own.
     """
 
     axis: Literal["days", "dates"] = "days"
     anchor: str | None = None
     window: tuple[pd.Timestamp | None, pd.Timestamp | None] = (None, None)
-    theme: Literal["screen", "slide"] = "screen"
+    theme: Literal["screen", "slide", "projector"] = "screen"
     hide_dates: bool = False
     drugs: tuple[str, ...] | None = None
     labs: tuple[str, ...] | None = None
     steroid_per_kg: bool = False
     criteria_window_days: float = 3
     gap_days: float = 7
+    annotations: tuple[tuple[float, str, str], ...] | None = None
     # 200 time buckets per series: about one per marker width on a 1,100-px plot, so
     # thinning below this shows nothing a person could see (out-of-range values always kept)
     max_points_per_lab: int = 400

@@ -36,4 +36,6 @@ SCREEN = Theme("screen", 12, 11, 1.6, 7, 34, 130, 105, None, None, True)
 # Laid out at slide size in points (960×540 = 13.33×7.5 in); exported at scale 2
 # this gives 1920×1080 px with fonts at their intended size.
 SLIDE = Theme("slide", 16, 14, 2.6, 9, 34, 120, 95, 960, 540, False)
-THEMES = {"screen": SCREEN, "slide": SLIDE}
+# Presentation mode on the page: larger text for the back of the room, width from the page.
+PROJECTOR = Theme("projector", 18, 16, 2.8, 10, 44, 150, 125, None, None, False)
+THEMES = {"screen": SCREEN, "slide": SLIDE, "projector": PROJECTOR}

@@ -1,0 +1,75 @@
+"""The real page in the system Chromium: it draws, shows no error, calls no other host."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_and_wait, running_page
+
+pytestmark = pytest.mark.browser
+SHOTS = ROOT / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def url():
+    with running_page() as address:
+        yield address
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "width", "height"),
+    [
+        ("default-1920", "", 1920, 1080),
+        ("default-1366", "", 1366, 768),
+        ("presentation-1920", "?present=1", 1920, 1080),
+    ],
+)
+def test_page_draws_without_errors_or_outside_requests(
+    chromium_browser, url, name, query, width, height
+):
+    page, requests = open_and_wait(chromium_browser, url + "/" + query, width, height)
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(".js-plotly-plot").count() == 1
+    assert "Refractory MAS in sJIA" in page.locator("h1").first.inner_text()
+    hosts = {
+        urlparse(r).hostname
+        for r in requests
+        if urlparse(r).scheme in ("http", "https", "ws", "wss")
+    }
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.close()
+
+
+def test_hover_on_a_bar_shows_its_dose(chromium_browser, url):
+    page, _ = open_and_wait(chromium_browser, url)
+    bar = page.locator(".js-plotly-plot .bars .point").nth(3).bounding_box()
+    # plotly's drag layer sits over the bars: hover by coordinates, not by element
+    x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.move(x + 2, y, steps=3)  # plotly hovers on movement within the plot
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
+    assert " mg " in page.locator(".hoverlayer .hovertext").first.text_content()
+    page.close()
+
+
+def test_screenshots_dir_is_ignored_by_git():
+    assert "/screenshots/" in Path(ROOT / ".gitignore").read_text()
