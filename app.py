@@ -211,7 +211,9 @@ def _tabs(case: Case, hide_dates: bool) -> pd.DataFrame:
 
 
 def _downloads(case: Case, notes: pd.DataFrame) -> None:
-    edited = dataclasses.replace(case, annotations=notes.reset_index(drop=True))
+    # only complete notes (a day and a text) are saved, as only those are drawn
+    complete = pd.DataFrame(notes_from_editor(notes), columns=["day", "text", "panel"])
+    edited = dataclasses.replace(case, annotations=complete)
     with_ids = st.checkbox(
         "Include name, birth date and record number in the download",
         key="with_ids",

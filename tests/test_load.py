@@ -145,3 +145,28 @@ def test_missing_file_and_bad_suffix_are_reported(tmp_path):
 def test_damaged_workbook_is_reported():
     with pytest.raises(CaseLoadError, match="cannot be opened as an Excel workbook"):
         load_case_bytes("broken.xlsx", b"PK\x03\x04 not really a zip")
+
+
+def test_annotations_load_and_round_trip_through_a_workbook(case_folder):
+    folder = case_folder()
+    (folder / "annotations.csv").write_text(
+        "day,text,panel\n24,ruxolitinib started,Ferritin\n3,MAS,\n30,odd place,kidney\n",
+        encoding="utf-8",
+    )
+    case = load_case(folder)
+    assert case.annotations.to_dict("list") == {
+        "day": [24.0, 3.0, 30.0],
+        "text": ["ruxolitinib started", "MAS", "odd place"],
+        "panel": ["ferritin", "", ""],
+    }
+    assert [w.column for w in case.warnings] == ["panel"]  # 'kidney' is no panel: shown at the top
+    again = load_case_bytes("again.xlsx", case_workbook_bytes(case, include_identifiers=False))
+    pd.testing.assert_frame_equal(case.annotations, again.annotations)
+
+
+def test_bad_annotation_is_an_error(case_folder):
+    folder = case_folder()
+    (folder / "annotations.csv").write_text("day,text,panel\nsoon,x,\n", encoding="utf-8")
+    with pytest.raises(CaseLoadError, match="is not a number") as caught:
+        load_case(folder)
+    assert (caught.value.errors[0].where, caught.value.errors[0].row) == ("annotations.csv", 2)

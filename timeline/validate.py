@@ -619,4 +619,5 @@ def build_case(raw: RawCase) -> Case:
         anchor_time=anchor,
         source=raw.source,
         warnings=tuple(p for p in problems if p.severity is Severity.WARNING),
+        annotations=annotations,
     )

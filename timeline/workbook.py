@@ -83,6 +83,13 @@ def case_tables(case: Case, *, include_identifiers: bool) -> dict[str, pd.DataFr
                 "note": labs["note"],
             }
         ),
+        "annotations": pd.DataFrame(
+            {
+                "day": case.annotations["day"].map(_number_text),
+                "text": case.annotations["text"],
+                "panel": case.annotations["panel"],
+            }
+        ),
     }
 
 
