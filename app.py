@@ -19,6 +19,7 @@ from timeline.model import Case
 from timeline.summary import case_summary, state_on, summary_lines, window_presets
 from timeline.view import (
     anchor_choices,
+    apply_editor_changes,
     drug_choices,
     events_table,
     lab_choices,
@@ -183,20 +184,27 @@ def _day_panel(case: Case) -> None:
     right.dataframe(labs, hide_index=True, width="stretch")
 
 
-def _tabs(case: Case, hide_dates: bool) -> pd.DataFrame:
-    """The data tabs; returns the annotations as edited."""
-    names = ["Treatments", "Events", "Labs", f"Problems ({len(case.warnings)})", "Annotations"]
-    t, e, labs, problems, notes = st.tabs(names)
-    t.dataframe(treatments_table(case, hide_dates), hide_index=True, width="stretch")
-    e.dataframe(events_table(case, hide_dates), hide_index=True, width="stretch")
-    labs.dataframe(labs_table(case, hide_dates), hide_index=True, width="stretch")
-    if case.warnings:
-        problems.dataframe(problem_table(case.warnings), hide_index=True, width="stretch")
-    else:
-        problems.write("No problems: every row loaded without a warning.")
+def _tabs(case: Case, hide_dates: bool) -> None:
+    """The data, one tab drawn at a time (a hidden grid still costs the browser time)."""
+    names = ["Treatments", "Events", "Labs", f"Problems ({len(case.warnings)})"]
+    tabs = st.tabs(names, key="data_tabs", on_change="rerun")
+    views = (treatments_table, events_table, labs_table)
+    for tab, view in zip(tabs[:3], views, strict=True):
+        if tab.open:
+            tab.dataframe(view(case, hide_dates), hide_index=True, width="stretch")
+    if tabs[3].open:
+        if case.warnings:
+            tabs[3].dataframe(problem_table(case.warnings), hide_index=True, width="stretch")
+        else:
+            tabs[3].write("No problems: every row loaded without a warning.")
+
+
+def _notes_editor(case: Case) -> pd.DataFrame:
+    """The annotations table; returns it as edited."""
     panels = ["", "lanes", "steroids", *lab_choices(case)]
-    notes.caption("Notes appear on the figure at once and are saved in the downloaded workbook.")
-    return notes.data_editor(
+    st.subheader("Notes on the figure", anchor=False)
+    st.caption("Each note appears on the figure at once and is saved in the downloaded workbook.")
+    return st.data_editor(
         case.annotations,
         num_rows="dynamic",
         hide_index=True,
@@ -243,16 +251,19 @@ def main() -> None:
         st.button("Leave presentation mode", key="leave_present", on_click=_leave_presentation)
     _upload_problems()
     _header(case, treatment)
-    figure_slot = st.container()  # filled last, so edited notes show in this very run
-    notes = case.annotations
-    if not present:
-        _day_panel(case)
-        notes = _tabs(case, options.hide_dates)
-        _downloads(case, notes)
+    # drawn before the editor below, with its pending edits applied, so the chart
+    # reaches the browser early and a new note shows in this very run
+    notes_key = f"notes:{st.session_state['case_key']}"
+    notes = apply_editor_changes(case.annotations, st.session_state.get(notes_key))
     figure = build_figure(case, dataclasses.replace(options, annotations=notes_from_editor(notes)))
-    figure_slot.plotly_chart(
+    st.plotly_chart(
         figure, theme=None, key="figure", config={"displaylogo": False, "scrollZoom": False}
     )
+    if not present:
+        _day_panel(case)
+        edited = _notes_editor(case)
+        _downloads(case, edited)
+        _tabs(case, options.hide_dates)
 
 
 main()

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_and_wait, running_page
+from timeline._browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_and_wait, running_page
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "screenshots"
@@ -73,3 +73,16 @@ def test_hover_on_a_bar_shows_its_dose(chromium_browser, url):
 
 def test_screenshots_dir_is_ignored_by_git():
     assert "/screenshots/" in Path(ROOT / ".gitignore").read_text()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
+def test_slide_theme_on_the_page(chromium_browser, url, width, height):
+    page, _ = open_and_wait(chromium_browser, url, width, height)
+    page.get_by_text("slide", exact=True).click()
+    page.wait_for_function(
+        "document.querySelector('.js-plotly-plot')._fullLayout.width === 960", timeout=30_000
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"slide-{width}.png"))
+    page.close()

@@ -71,9 +71,8 @@ def run() -> list[Result]:
 
     bundled = bundled_case_path()
     with tempfile.TemporaryDirectory() as tmp:
-        return _measure(
-            bundled, write_case_folder(generated_tables(100_000, 2_000), Path(tmp) / "large")
-        )
+        large = write_case_folder(generated_tables(100_000, 2_000), Path(tmp) / "large")
+        return _measure(bundled, large) + page_results()
 
 
 def _measure(bundled: Path, large_path: Path) -> list[Result]:
@@ -139,6 +138,45 @@ def _measure(bundled: Path, large_path: Path) -> list[Result]:
             None,
         ),
     ]
+    return results
+
+
+def page_results() -> list[Result]:
+    """The page: rerun after a control change (AppTest), and navigation to drawn charts."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from ._browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_and_wait, running_page
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    choices = iter(["Dates", "Day N"] * 20)
+    rerun = _median_ms(lambda: app.radio(key="axis").set_value(next(choices)).run(), 10)
+    results = [
+        Result("page: rerun after changing the time axis (AppTest)", round(rerun, 1), "ms", 10, 250)
+    ]
+    if not os.path.exists(CHROMIUM):
+        return results
+    from playwright.sync_api import sync_playwright
+
+    with running_page() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def navigate() -> None:
+            page, _ = open_and_wait(browser, url)
+            page.close()
+
+        drawn = _median_ms(navigate, 5)
+        browser.close()
+    results.append(
+        Result(
+            "page: navigation to charts drawn (Chromium, warm server)",
+            round(drawn, 1),
+            "ms",
+            5,
+            3000,
+        )
+    )
     return results
 
 

@@ -149,3 +149,22 @@ def notes_from_editor(frame: pd.DataFrame) -> tuple[tuple[float, str, str], ...]
         if pd.notna(day) and isinstance(text, str) and text.strip():
             rows.append((float(day), text.strip(), panel if isinstance(panel, str) else ""))
     return tuple(rows)
+
+
+def apply_editor_changes(frame: pd.DataFrame, changes: dict | None) -> pd.DataFrame:
+    """The table as Streamlit's data editor shows it after ``changes``.
+
+    ``changes`` is the editor's state: ``edited_rows`` ({position: {column:
+    value}}, positions past the end are added rows), ``added_rows`` and
+    ``deleted_rows`` (positions). Lets the page draw edits before the editor.
+    """
+    if not changes:
+        return frame.reset_index(drop=True)
+    rows = frame.reset_index(drop=True).to_dict("records")
+    rows += [dict(r) for r in changes.get("added_rows", [])]
+    for position, edit in changes.get("edited_rows", {}).items():
+        if int(position) < len(rows):
+            rows[int(position)].update(edit)
+    deleted = {int(p) for p in changes.get("deleted_rows", [])}
+    kept = [r for i, r in enumerate(rows) if i not in deleted]
+    return pd.DataFrame(kept, columns=frame.columns)

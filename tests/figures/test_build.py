@@ -252,3 +252,13 @@ def test_figure_json_is_compact(bundled):
     total = sum(len(f.to_json()) for f in build_figures(bundled).values())
     assert total < 400_000
     json.loads(build_figure(bundled).to_json())
+
+
+def test_figure_carries_no_unresolved_template_name(bundled):
+    # regression: a bare template name in an unvalidated figure reached plotly.js as a
+    # string (ignored there) and broke plotly's own HTML export
+    import plotly.io as pio
+
+    fig = build_figure(bundled)
+    assert not isinstance(fig.to_dict()["layout"].get("template"), str)
+    assert "<div" in pio.to_html(fig, include_plotlyjs=False, full_html=False)

@@ -603,7 +603,9 @@ def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
     out.layout[_axis_key("x", n)]["title"] = {"text": axis.title, "font": {"size": theme.small}}
     legend_y = -_AXIS_TITLE_PX / heights["plot"]
     out.layout.update(
-        template="simple_white",
+        # no named template: an unvalidated figure would carry the bare name, which plotly.js
+        # does not resolve; every style the figures need is set here instead
+        template={},
         height=heights["height"],
         width=theme.width,
         font={"family": FONT, "size": theme.font_size, "color": INK},

@@ -1,4 +1,4 @@
-"""Start the page on a free local port and open it in the system Chromium."""
+"""Start the page on a free local port and open it in the system Chromium (tests, benchmark)."""
 
 from __future__ import annotations
 
