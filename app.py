@@ -15,6 +15,7 @@ import streamlit as st
 from timeline import CaseLoadError, load_case, load_case_bytes
 from timeline.datasets import DEFAULT_CASE, TEMPLATE, bundled_cases
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
+from timeline.figures.theme import SLIDE
 from timeline.model import Case
 from timeline.summary import case_summary, state_on, summary_lines, window_presets
 from timeline.view import (
@@ -135,7 +136,8 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
         theme="projector" if present else theme,
         hide_dates=hide_dates,
         drugs=tuple(lanes),
-        labs=tuple(panels),
+        # the untouched default lets each theme choose what fits (a slide holds fewer panels)
+        labs=None if panels == wanted else tuple(panels),
     )
     return options, treatment
 
@@ -256,6 +258,11 @@ def main() -> None:
     notes_key = f"notes:{st.session_state['case_key']}"
     notes = apply_editor_changes(case.annotations, st.session_state.get(notes_key))
     figure = build_figure(case, dataclasses.replace(options, annotations=notes_from_editor(notes)))
+    if options.theme == "slide" and figure.layout.height > SLIDE.height:
+        st.caption(
+            "This slide view is taller than a 16:9 slide so that every chosen panel stays "
+            "legible: choose fewer lab panels for a slide."
+        )
     st.plotly_chart(
         figure, theme=None, key="figure", config={"displaylogo": False, "scrollZoom": False}
     )

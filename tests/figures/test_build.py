@@ -262,3 +262,12 @@ def test_figure_carries_no_unresolved_template_name(bundled):
     fig = build_figure(bundled)
     assert not isinstance(fig.to_dict()["layout"].get("template"), str)
     assert "<div" in pio.to_html(fig, include_plotlyjs=False, full_html=False)
+
+
+def test_a_slide_with_many_chosen_labs_grows_rather_than_drops_them(bundled):
+    labs = ("ferritin", "platelets", "ast", "alt", "fibrinogen", "triglycerides", "temperature")
+    fig = build_figure(bundled, FigureOptions(theme="slide", labs=labs))
+    titles = [a.text for a in fig.layout.annotations if a.yref.endswith("domain")]
+    assert sum(t.startswith("<b>") and "(" in t for t in titles) == 8  # 7 labs + steroids
+    assert fig.layout.width == 960
+    assert fig.layout.height > 540

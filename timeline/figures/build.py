@@ -199,7 +199,7 @@ def _rows(case, options, axis, theme, parts, px_per_day):
 def _legend_rows(entries: int, theme: Theme) -> int:
     """How many rows the horizontal legend takes (each entry: symbol + fixed width)."""
     plot_width = (theme.width or PAGE_WIDTH) - 10 - _RIGHT_PX
-    per_row = max(int(plot_width // (_legend_entry_px(theme) + 40)), 1)
+    per_row = max(int(plot_width // (_legend_entry_px(theme) + 60)), 1)  # symbol and gaps too
     return -(-entries // per_row)
 
 
@@ -207,6 +207,9 @@ def _legend_entry_px(theme: Theme) -> int:
     return theme.small * 12
 
 
+# Below this a slide's panels get too thin to read; a figure with more panels than
+# fit grows taller than the slide instead of dropping any the user chose.
+_MIN_SLIDE_SCALE = 0.7
 _AXIS_TITLE_PX = 52  # tick labels and the axis title under the bottom panel
 
 
@@ -227,6 +230,9 @@ def _place_rows(
     if theme.height:
         scale = (theme.height - top - bottom - gaps) / wanted
         height = theme.height
+        if scale < _MIN_SLIDE_SCALE:  # more panels than a slide holds: taller, never illegible
+            scale = _MIN_SLIDE_SCALE
+            height = int(wanted * scale + gaps + top + bottom)
     else:
         scale = 1.0
         height = int(wanted + gaps + top + bottom)
@@ -600,8 +606,11 @@ def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
             ticks="outside",
             **_day_ticks(axis),
         )
-    out.layout[_axis_key("x", n)]["title"] = {"text": axis.title, "font": {"size": theme.small}}
-    legend_y = -_AXIS_TITLE_PX / heights["plot"]
+    out.layout[_axis_key("x", n)]["title"] = {
+        "text": axis.title,
+        "font": {"size": theme.small},
+        "standoff": 6,
+    }
     out.layout.update(
         # no named template: an unvalidated figure would carry the bare name, which plotly.js
         # does not resolve; every style the figures need is set here instead
@@ -619,8 +628,10 @@ def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
-            "y": legend_y,
-            "yanchor": "top",
+            # at the foot of the figure, below the axis title whatever plotly.js places it
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
             "font": {"size": theme.small},
             "traceorder": "normal",
             "entrywidth": _legend_entry_px(theme),
