@@ -209,7 +209,7 @@ def _legend_entry_px(theme: Theme) -> int:
 
 # Below this a slide's panels get too thin to read; a figure with more panels than
 # fit grows taller than the slide instead of dropping any the user chose.
-_MIN_SLIDE_SCALE = 0.7
+_MIN_SLIDE_SCALE = 0.55  # lab panels stay at least 52 pt tall
 _AXIS_TITLE_PX = 52  # tick labels and the axis title under the bottom panel
 
 

@@ -76,17 +76,9 @@ def steroid_traces(
     top = float(ceiling) * 1.6 if pulse.any() else float(per_day.max()) * 1.15
     if pulse.any():
         pulses = days[pulse]
-        run = (pulses["date"].diff() != DAY).cumsum()
-        text = []
-        for _, group in pulses.groupby(run):
-            mg = group["pulse_mp_mg"]
-            dose = (
-                f"{mg.iloc[0] / 1000:g} g"
-                if (mg == mg.iloc[0]).all() and mg.iloc[0] >= 1000
-                else f"{mg.iloc[0]:g} mg"
-            )
-            label = f"MP {dose}"  # per day; one marker per pulse day
-            text += [label if i == len(group) // 2 else "" for i in range(len(group))]
+        text, position = _pulse_labels(
+            pulses["pulse_mp_mg"].to_numpy(), (pulses["date"].diff() != DAY).cumsum().to_numpy()
+        )
         traces.append(
             dict(
                 type="scatter",
@@ -94,7 +86,7 @@ def steroid_traces(
                 y=[top * 0.9] * len(pulses),
                 mode="markers+text",
                 text=text,
-                textposition="bottom center",
+                textposition=position,
                 textfont={"size": theme.small, "color": STEROID_COLOUR},
                 marker={"symbol": "triangle-up", "size": theme.marker + 3, "color": STEROID_COLOUR},
                 name="Pulse day, off scale (actual dose)",
@@ -105,3 +97,24 @@ def steroid_traces(
             )
         )
     return traces, [0, top], unit
+
+
+def _dose_text(mg: float) -> str:
+    return f"{mg / 1000:g} g" if mg >= 1000 else f"{mg:g} mg"
+
+
+def _pulse_labels(mg: np.ndarray, run: np.ndarray) -> tuple[list[str], str]:
+    """Labels for pulse days: one 'MP 1 g/day, off scale' after the last round when every
+    pulse day had one dose (rounds are often days apart: labels per round would collide),
+    else each round's dose under its middle day."""
+    if (mg == mg[0]).all():
+        text = [""] * len(mg)
+        text[-1] = f"MP {_dose_text(mg[0])}/day, off scale"
+        return text, "middle right"
+    text = []
+    for r in np.unique(run):
+        days = np.flatnonzero(run == r)
+        text += [
+            f"MP {_dose_text(mg[d])}" if i == len(days) // 2 else "" for i, d in enumerate(days)
+        ]
+    return text, "bottom center"
