@@ -17,7 +17,13 @@ from timeline.datasets import DEFAULT_CASE, TEMPLATE, bundled_cases
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
 from timeline.figures.theme import SLIDE
 from timeline.model import Case
-from timeline.summary import case_summary, state_on, summary_lines, window_presets
+from timeline.summary import (
+    case_summary,
+    default_treatment,
+    state_on,
+    summary_lines,
+    window_presets,
+)
 from timeline.view import (
     anchor_choices,
     apply_editor_changes,
@@ -95,9 +101,7 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     side = st.sidebar
     key = st.session_state["case_key"]
     responses = response_choices(case)
-    preferred = (
-        "ruxolitinib" if "ruxolitinib" in responses else (responses[0] if responses else None)
-    )
+    preferred = default_treatment(case)
     treatment = side.selectbox(
         "Response to",
         responses,

@@ -29,6 +29,8 @@ def test_export_with_dates_and_a_window(tmp_path):
         str(BUNDLED),
         "--out",
         str(tmp_path),
+        "--format",
+        "json",
         "--axis",
         "dates",
         "--start",

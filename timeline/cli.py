@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the case has problems, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -76,16 +77,22 @@ def _day_or_date(text: str):
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import ExportError, write_images, write_json
-    from .figures import FigureOptions, build_figures
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    if {"png", "svg", "pdf", "pptx"} & set(formats):
+        from . import _renderer
+
+        # Chrome starts in the background while the case loads; if there is none,
+        # the first render says clearly how to get it
+        with contextlib.suppress(_renderer.ChromeMissing):
+            _renderer.start()
+    import datetime as dt
+
+    from .export import ExportError, export_files, write_files
+    from .figures import FigureOptions
     from .load import load_case
     from .measures import DAY, resolve_anchor
+    from .summary import default_treatment
 
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    unknown = sorted(set(formats) - {"json", "png", "svg", "pdf"})
-    if unknown:
-        print(f"unknown format: {', '.join(unknown)} (use json, png, svg, pdf)", file=sys.stderr)
-        return 2
     try:
         case = load_case(args.case)
     except CaseLoadError as exc:
@@ -112,20 +119,18 @@ def _export(args: argparse.Namespace) -> int:
         theme=args.theme,
         hide_dates=args.axis == "days",
     )
+    treatment = args.response_to or default_treatment(case)
     try:
-        figures = build_figures(case, options)
-        written = []
-        if "json" in formats:
-            written += write_json(figures, args.out)
-        for fmt in (f for f in formats if f != "json"):
-            written += write_images(figures, args.out, fmt)
+        files = export_files(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)
+        written = write_files(files, args.out)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (OSError, ExportError) as exc:
-        print(
-            f"cannot write to {args.out}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr
-        )
+    except ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     for path in written:
         print(f"wrote {path}")
@@ -165,7 +170,17 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the figures of a case (json, png, svg, pdf)")
     p.add_argument("case", type=Path, help="case folder, .xlsx or .zip")
     p.add_argument("--out", type=Path, required=True, help="folder to write into")
-    p.add_argument("--format", default="json", help="comma-separated: json,png,svg,pdf")
+    p.add_argument(
+        "--format",
+        default="png,pptx",
+        help="comma-separated: png,svg,pdf,pptx,html,json (default png,pptx)",
+    )
+    p.add_argument("--size", default="16:9", help="16:9 (default), 4:3, a4 or journal")
+    p.add_argument(
+        "--response-to",
+        help="treatment whose response the summary reports "
+        "(default: the non-steroid drug started last)",
+    )
     p.add_argument("--theme", choices=["slide", "screen"], default="slide")
     p.add_argument(
         "--axis",

@@ -46,6 +46,16 @@ def _fever_threshold() -> float:
     return float(rows["canonical"].iloc[0])
 
 
+def default_treatment(case: Case) -> str | None:
+    """The treatment whose response to summarise unless the user chooses: the
+    non-glucocorticoid drug started last (in a refractory case, the rescue therapy)."""
+    factor = cat.drugs()["prednisone_factor"]
+    t = case.treatments[case.treatments["drug"].map(lambda d: pd.isna(factor.get(d, np.nan)))]
+    if t.empty:
+        return None
+    return str(t.groupby("drug")["start"].min().idxmax())
+
+
 def response_to(case: Case, treatment: str, horizon_days: int = 7) -> Response | None:
     """Defervescence and ferritin change after the first start of ``treatment``.
 
@@ -214,3 +224,117 @@ def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return given.reset_index(drop=True), labs.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Course:
+    """One drug's course: first and last day, its doses in order, its pulse days."""
+
+    drug: str
+    first_day: int
+    last_day: int | None  # None: still ongoing at the end of the record
+    doses: tuple[str, ...]
+    pulse_days: int
+    pulse_dose: str
+
+
+def _dose_text(row) -> str:
+    short = cat.frequencies()["short"].get(row.frequency, row.frequency)
+    return f"{row.dose:g} {row.dose_unit}" + ("" if row.single else f" {short}")
+
+
+def _doses(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Each dose once, in order; a single dose given more than once shows its count."""
+    texts = [_dose_text(r) for r in rows.itertuples()]
+    singles = rows["single"].tolist()
+    counts: dict[str, int] = {}
+    for text, single in zip(texts, singles, strict=True):
+        counts[text] = counts.get(text, 0) + (1 if single else 0)
+    return tuple(f"{t} ×{counts[t]}" if counts[t] > 1 else t for t in dict.fromkeys(texts))
+
+
+def treatment_courses(case: Case) -> list[Course]:
+    """Each drug's course, in lane order, with every dose as entered."""
+    courses = []
+    order = {
+        d: i for i, d in enumerate(case.treatments.sort_values(["drug_class", "start"])["drug"])
+    }
+    for drug, rows in sorted(
+        case.treatments.groupby("drug", sort=False), key=lambda g: order[g[0]]
+    ):
+        rows = rows.sort_values("start")
+        pulses = rows[rows["kind"] == "pulse"]
+        regular = rows[rows["kind"] != "pulse"]
+        pulse_days = int(
+            ((pulses["end"].fillna(pulses["start"]) - pulses["start"]) / DAY + 1).sum()
+        )
+        last = None if rows["ongoing"].any() else rows["end"].fillna(rows["start"]).max()
+        courses.append(
+            Course(
+                drug=_label(drug),
+                first_day=_day(case, rows["start"].min()),
+                last_day=None if last is None else _day(case, last),
+                doses=_doses(regular),
+                pulse_days=pulse_days,
+                pulse_dose=" / ".join(
+                    dict.fromkeys(f"{r.dose:g} {r.dose_unit}" for r in pulses.itertuples())
+                ),
+            )
+        )
+    return courses
+
+
+def course_text(course: Course) -> str:
+    """'Day 24 to Day 113: 5 mg bid → 10 mg bid' (with pulses, when there were any)."""
+    when = (
+        f"from Day {course.first_day}, ongoing"
+        if course.last_day is None
+        else f"Day {course.first_day} to Day {course.last_day}"
+    )
+    parts = [" → ".join(course.doses)] if course.doses else []
+    if course.pulse_days:
+        parts.append(f"pulses {course.pulse_dose} on {course.pulse_days} days")
+    return f"{when}: " + "; ".join(parts)
+
+
+def criteria_days(case: Case) -> list[tuple[int, int]]:
+    """Runs of lab days on which the MAS 2016 criteria were met by labs (first, last)."""
+    status = mas_2016(case.labs)
+    runs, start, last = [], None, None
+    for date, state in zip(status["date"], status["status"], strict=True):
+        day = _day(case, pd.Timestamp(date))
+        if state == "met":
+            start = day if start is None else start
+            last = day
+        elif start is not None:
+            runs.append((start, last))
+            start = None
+    if start is not None:
+        runs.append((start, last))
+    return runs
+
+
+def summary_table(case: Case, treatment: str | None) -> list[tuple[str, str]]:
+    """The facts of the summary slide, as (what, value) rows."""
+    summary = case_summary(case, treatment)
+    rows = [("Patient", summary.who), ("Day 0", case.info.anchor)]
+    rows += [(label, f"Day {day}") for label, day in summary.key_days]
+    rows += [(c.drug, course_text(c)) for c in treatment_courses(case)]
+    steroid = f"{summary.cumulative_pred_mg:,.0f} mg prednisone-equivalent"
+    if summary.cumulative_pred_mg_kg is not None:
+        steroid += f" ({summary.cumulative_pred_mg_kg:,.0f} mg/kg)"
+    rows.append(("Cumulative glucocorticoid", steroid))
+    runs = criteria_days(case)
+    rows.append(
+        (
+            "MAS 2016 criteria met by labs",
+            ", ".join(f"Day {a} to Day {b}" if a != b else f"Day {a}" for a, b in runs)
+            or "not met on any lab day",
+        )
+    )
+    lines = summary_lines(summary)
+    if summary.response is not None:
+        rows.append(
+            (f"Response to {_label(summary.response.treatment)}", lines[-1].split(": ", 1)[1])
+        )
+    return rows

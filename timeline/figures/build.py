@@ -7,6 +7,7 @@ before, which made a build take seconds. The tests validate every figure.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from html import escape
 
@@ -45,8 +46,16 @@ FIGURES: dict[str, tuple[str, ...]] = {
 }
 PAGE_WIDTH = 1000  # px assumed for the page's figure (a 1366-px laptop with the sidebar open)
 _GAP_PX = 30  # between panels: room for each panel's title
-_LEFT_PX = 150  # lane names
-_RIGHT_PX = 110  # threshold labels, the ongoing arrow
+
+
+def _left_px(theme: Theme) -> int:
+    """Room the lane names take (estimate: plotly sizes the margin itself)."""
+    return theme.font_size * 10
+
+
+def _right_px(theme: Theme) -> int:
+    """Room for threshold labels and the ongoing arrow, in proportion to the text."""
+    return theme.small * 8
 
 
 @dataclass
@@ -86,8 +95,10 @@ class _Shared:
 
 def _shared(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Shared:
     theme = THEMES[options.theme]
+    if options.size is not None:  # an export laid out at its real size in points
+        theme = dataclasses.replace(theme, width=options.size[0], height=options.size[1])
     axis = time_axis(case, options)
-    plot_px = (theme.width or PAGE_WIDTH) - _LEFT_PX - _RIGHT_PX
+    plot_px = (theme.width or PAGE_WIDTH) - _left_px(theme) - _right_px(theme)
     rows, table, has_course = _rows(case, options, axis, theme, parts, plot_px / axis.span_days)
     criteria = _criteria_shapes(case, options, axis) if {"lanes", "labs"} & set(parts) else []
     notes = options.annotations
@@ -198,7 +209,7 @@ def _rows(case, options, axis, theme, parts, px_per_day):
 
 def _legend_rows(entries: int, theme: Theme) -> int:
     """How many rows the horizontal legend takes (each entry: symbol + fixed width)."""
-    plot_width = (theme.width or PAGE_WIDTH) - 10 - _RIGHT_PX
+    plot_width = (theme.width or PAGE_WIDTH) - 10 - _right_px(theme)
     per_row = max(int(plot_width // (_legend_entry_px(theme) + 60)), 1)  # symbol and gaps too
     return -(-entries // per_row)
 
@@ -618,7 +629,7 @@ def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
         height=heights["height"],
         width=theme.width,
         font={"family": FONT, "size": theme.font_size, "color": INK},
-        margin={"l": 10, "r": _RIGHT_PX, "t": heights["top"], "b": heights["bottom"]},
+        margin={"l": 10, "r": _right_px(theme), "t": heights["top"], "b": heights["bottom"]},
         barmode="overlay",
         bargap=0,
         hovermode="closest",

@@ -42,7 +42,7 @@ class FigureOptions:
     axis: Literal["days", "dates"] = "days"
     anchor: str | None = None
     window: tuple[pd.Timestamp | None, pd.Timestamp | None] = (None, None)
-    theme: Literal["screen", "slide", "projector"] = "screen"
+    theme: Literal["screen", "slide", "projector", "journal"] = "screen"
     hide_dates: bool = False
     drugs: tuple[str, ...] | None = None
     labs: tuple[str, ...] | None = None
@@ -50,6 +50,7 @@ class FigureOptions:
     criteria_window_days: float = 3
     gap_days: float = 7
     annotations: tuple[tuple[float, str, str], ...] | None = None
+    size: tuple[int, int] | None = None  # (width, height) in points; None: the theme's
     # 200 time buckets per series: about one per marker width on a 1,100-px plot, so
     # thinning below this shows nothing a person could see (out-of-range values always kept)
     max_points_per_lab: int = 400

@@ -38,4 +38,6 @@ SCREEN = Theme("screen", 12, 11, 1.6, 7, 34, 130, 105, None, None, True)
 SLIDE = Theme("slide", 16, 14, 2.6, 9, 34, 120, 95, 960, 540, False)
 # Presentation mode on the page: larger text for the back of the room, width from the page.
 PROJECTOR = Theme("projector", 18, 16, 2.8, 10, 44, 150, 125, None, None, False)
-THEMES = {"screen": SCREEN, "slide": SLIDE, "projector": PROJECTOR}
+# A journal column (89 mm = 252 pt) printed at 300 dpi: journal-sized text (7 pt).
+JOURNAL = Theme("journal", 7, 6, 0.9, 4, 16, 60, 48, 252, 340, False)
+THEMES = {"screen": SCREEN, "slide": SLIDE, "projector": PROJECTOR, "journal": JOURNAL}

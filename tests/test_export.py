@@ -1,0 +1,149 @@
+"""Every export format opens and holds what it should; nothing identifying leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import struct
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from timeline import load_case
+from timeline.export import ExportError, export_files
+from timeline.figures import FigureOptions
+
+from .conftest import BUNDLED
+
+IDENTIFIERS = ("Jane Q. Doe", "1989-02-03", "MRN-556677")
+EXPORTED_AT = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture(scope="module")
+def case_with_identifiers(tmp_path_factory):
+    import shutil
+
+    folder = tmp_path_factory.mktemp("ids") / "case"
+    shutil.copytree(BUNDLED, folder)
+    text = (folder / "case.csv").read_text(encoding="utf-8")
+    text += f"name,{IDENTIFIERS[0]}\nbirth_date,{IDENTIFIERS[1]}\nrecord_number,{IDENTIFIERS[2]}\n"
+    (folder / "case.csv").write_text(text, encoding="utf-8")
+    case = load_case(folder)
+    assert case.identifiers.values() == IDENTIFIERS
+    return case
+
+
+@pytest.fixture(scope="module")
+def files(case_with_identifiers) -> dict[str, bytes]:
+    """Everything, exported once with the defaults of the command line (Day N, slide)."""
+    try:
+        return export_files(
+            case_with_identifiers,
+            FigureOptions(theme="slide", hide_dates=True),
+            ["png", "svg", "pdf", "pptx", "html", "json"],
+            "16:9",
+            EXPORTED_AT,
+            "ruxolitinib",
+        )
+    except ExportError as exc:
+        pytest.skip(str(exc))
+
+
+def test_png_is_a_16_9_slide_at_1920(files):
+    for name in ("timeline", "labs", "treatments", "glucocorticoids"):
+        assert png_size(files[f"{name}.png"]) == (1920, 1080)
+
+
+def test_svg_parses_and_has_the_dose_text(files):
+    root = ElementTree.fromstring(files["timeline.svg"])
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "10 mg bid" in text
+    assert "Ruxolitinib" in text
+
+
+def test_pdf_has_one_page_with_the_figure(files):
+    reader = PdfReader(io.BytesIO(files["timeline.pdf"]))
+    assert len(reader.pages) == 1
+    assert "Ferritin" in reader.pages[0].extract_text()
+
+
+def test_deck_has_the_slides_pictures_table_and_notes(files):
+    deck = Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"]))
+    assert (deck.slide_width, deck.slide_height) == (12191695, 6858000)  # 13.333 × 7.5 in
+    slides = list(deck.slides)
+    assert len(slides) == 5
+    assert slides[0].shapes.title.text == "Refractory MAS in sJIA: ruxolitinib salvage"
+    assert "Illustrative data" in slides[0].placeholders[1].text
+    pictures = [s for slide in slides[1:4] for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 3
+    assert all((p.width, p.height) == (deck.slide_width, deck.slide_height) for p in pictures)
+    (table,) = [s.table for s in slides[4].shapes if s.has_table]
+    rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(len(table.rows))}
+    assert rows["Ruxolitinib"] == "Day 24 to Day 113: 5 mg bid → 10 mg bid"
+    assert rows["MAS 2016 criteria met by labs"] == "Day 3 to Day 34"
+    notes = slides[1].notes_slide.notes_text_frame.text
+    assert "Wu J, Shen D, Lu M" in notes
+    assert "Exported 2026-01-02 03:04 UTC" in notes
+
+
+def test_html_is_self_contained(files):
+    html = files["timeline.html"].decode()
+    assert not re.search(r"<script[^>]+src=", html)  # plotly.js is inline
+    assert not re.search(r"<link[^>]+href=", html)
+    assert "Plotly.newPlot" in html
+
+
+def test_no_identifier_and_no_calendar_date_in_any_file(files):
+    for name, data in files.items():
+        texts = [data.decode("utf-8", "ignore")]
+        if name.endswith(".pdf"):
+            texts.append(PdfReader(io.BytesIO(data)).pages[0].extract_text())
+        if name.endswith(".pptx"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                texts += [
+                    archive.read(n).decode("utf-8", "ignore")
+                    for n in archive.namelist()
+                    if n.endswith(".xml")
+                ]
+        for text in texts:
+            for value in IDENTIFIERS:
+                assert value not in text, (name, value)
+            if not name.endswith((".html", ".pptx")):  # plotly.js and Office XML carry own dates
+                assert not re.search(r"2000-0\d-\d\d", text), name
+
+
+@pytest.mark.parametrize(("size", "expected"), [("4:3", (1920, 1440)), ("a4", (2105, 1487))])
+def test_other_slide_and_page_sizes(bundled, size, expected):
+    try:
+        files = export_files(bundled, FigureOptions(theme="slide"), ["png"], size, EXPORTED_AT)
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    assert png_size(files["timeline.png"]) == expected
+
+
+def test_journal_column_is_89_mm_at_300_dpi(bundled):
+    try:
+        files = export_files(bundled, FigureOptions(), ["png", "json"], "journal", EXPORTED_AT)
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    width, height = png_size(files["timeline.png"])
+    assert width == 1050  # 252 pt × 300/72
+    layout = json.loads(files["timeline.json"])["layout"]
+    assert layout["font"]["size"] == 7
+    assert height == pytest.approx(layout["height"] * 300 / 72, abs=1)
+
+
+def test_unknown_format_or_size_is_a_clear_error(bundled):
+    with pytest.raises(ValueError, match="unknown format: gif"):
+        export_files(bundled, FigureOptions(), ["gif"], "16:9", EXPORTED_AT)
+    with pytest.raises(ValueError, match="unknown size: poster"):
+        export_files(bundled, FigureOptions(), ["png"], "poster", EXPORTED_AT)
