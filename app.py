@@ -8,12 +8,14 @@ caches are keyed on file content and hand out copies.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from timeline import CaseLoadError, load_case, load_case_bytes
 from timeline.datasets import DEFAULT_CASE, TEMPLATE, bundled_cases
+from timeline.export import SIZES, export_files
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
 from timeline.figures.theme import SLIDE
 from timeline.model import Case
@@ -241,6 +243,47 @@ def _downloads(case: Case, notes: pd.DataFrame) -> None:
     )
 
 
+_EXPORTS = {  # button label: (format, file name of what is on screen, MIME type)
+    "Slides (.pptx)": (
+        "pptx",
+        None,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    "Image (.png)": ("png", "timeline.png", "image/png"),
+    "Vector image (.svg)": ("svg", "timeline.svg", "image/svg+xml"),
+    "PDF (.pdf)": ("pdf", "timeline.pdf", "application/pdf"),
+    "Interactive page (.html)": ("html", "timeline.html", "text/html"),
+    "Figure data (.json)": ("json", "timeline.json", "application/json"),
+}
+
+
+def _exports(case: Case, options: FigureOptions, treatment: str | None) -> None:
+    """Download what is on screen (window, lanes, labs, axis, notes) in every format."""
+    st.subheader("Export what is on screen", anchor=False)
+    size = st.selectbox(
+        "Size",
+        list(SIZES),
+        key="export_size",
+        help="16:9 and 4:3 slides, A4 landscape, or a journal column at 300 dpi",
+    )
+    sized = dataclasses.replace(options, theme="slide")
+
+    def build(fmt: str, name: str | None) -> bytes:
+        files = export_files(case, sized, [fmt], size, dt.datetime.now(dt.UTC), treatment)
+        return files[name] if name else next(iter(files.values()))
+
+    columns = st.columns(len(_EXPORTS))
+    for column, (label, (fmt, name, mime)) in zip(columns, _EXPORTS.items(), strict=True):
+        file_name = name or f"{case.info.id}.pptx"
+        column.download_button(
+            label,
+            data=lambda fmt=fmt, name=name: build(fmt, name),
+            file_name=file_name,
+            mime=mime,
+            key=f"export_{fmt}",
+        )
+
+
 def _leave_presentation() -> None:
     st.query_params.clear()
     st.session_state["present"] = False
@@ -274,6 +317,8 @@ def main() -> None:
         _day_panel(case)
         edited = _notes_editor(case)
         _downloads(case, edited)
+        notes_now = notes_from_editor(edited)
+        _exports(case, dataclasses.replace(options, annotations=notes_now), treatment)
         _tabs(case, options.hide_dates)
 
 

@@ -86,3 +86,18 @@ def test_slide_theme_on_the_page(chromium_browser, url, width, height):
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"slide-{width}.png"))
     page.close()
+
+
+def test_slides_download_from_the_page(chromium_browser, url, tmp_path):
+    import io
+
+    from pptx import Presentation
+
+    page, _ = open_and_wait(chromium_browser, url)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Slides (.pptx)").click()
+    path = tmp_path / "deck.pptx"
+    download.value.save_as(path)
+    deck = Presentation(io.BytesIO(path.read_bytes()))
+    assert len(deck.slides) == 5
+    page.close()

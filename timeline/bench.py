@@ -72,7 +72,7 @@ def run() -> list[Result]:
     bundled = bundled_case_path()
     with tempfile.TemporaryDirectory() as tmp:
         large = write_case_folder(generated_tables(100_000, 2_000), Path(tmp) / "large")
-        return _measure(bundled, large) + page_results()
+        return _measure(bundled, large) + export_results(bundled) + page_results()
 
 
 def _measure(bundled: Path, large_path: Path) -> list[Result]:
@@ -139,6 +139,85 @@ def _measure(bundled: Path, large_path: Path) -> list[Result]:
         ),
     ]
     return results
+
+
+_NAIVE_IMAGE = """
+import sys, time
+import plotly.io as pio
+figure = pio.read_json(sys.argv[1])
+start = time.perf_counter()
+figure.write_image(sys.argv[2], width=960, height=540, scale=2)  # Chrome started for this image
+print(time.perf_counter() - start)
+"""
+
+
+def export_results(bundled: Path) -> list[Result]:
+    """The deck command's wall time, one more PNG on a warm server, and the naive path."""
+    import subprocess
+    import sys
+
+    from .export import SIZES, ExportError, export_options, image_bytes
+    from .figures import FigureOptions, build_figure
+    from .load import load_case
+
+    case = load_case(bundled)
+    figure = build_figure(case, export_options(FigureOptions(theme="slide"), "16:9"))
+    try:
+        extra = _median_ms(lambda: image_bytes(figure, "png", 960, 540, SIZES["16:9"].scale), 5)
+    except ExportError:
+        return []  # no Chrome: nothing to measure
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def deck() -> None:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "timeline",
+                    "export",
+                    str(bundled),
+                    "--out",
+                    tmp,
+                    "--format",
+                    "pptx",
+                ],
+                check=True,
+                capture_output=True,
+            )
+
+        wall = _median_ms(deck, 3)
+        (Path(tmp) / "figure.json").write_text(figure.to_json(), encoding="utf-8")
+        naive = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _NAIVE_IMAGE,
+                str(Path(tmp) / "figure.json"),
+                str(Path(tmp) / "naive.png"),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return [
+        Result(
+            "export: deck command, wall (python -m timeline export --format pptx)",
+            round(wall, 1),
+            "ms",
+            3,
+            4000,
+        ),
+        Result(
+            "export: one more PNG, 1920x1080, on the running server", round(extra, 1), "ms", 5, 300
+        ),
+        Result(
+            "export: naive write_image, Chrome started per image (comparison)",
+            round(float(naive.stdout.strip().splitlines()[-1]) * 1000, 1),
+            "ms",
+            1,
+            None,
+        ),
+    ]
 
 
 def page_results() -> list[Result]:
