@@ -101,21 +101,6 @@ def _reference_text(low: float, high: float, source: str, unit: str) -> str:
     return f"reference {low_text}–{high_text} {escape(unit)} ({origin})"
 
 
-_HOVER_FIELDS = (
-    "time",
-    "test_input",
-    "qualifier",
-    "value",
-    "unit",
-    "value_input",
-    "unit_input",
-    "ref_low",
-    "ref_high",
-    "ref_source",
-    "note",
-)
-
-
 def _hover(
     rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool, known: bool
 ) -> tuple[str, list[list[str]]]:
@@ -125,8 +110,8 @@ def _hover(
     range): user text goes in customdata, which plotly never interprets.
     """
     points = [
-        dict(zip(_HOVER_FIELDS, values, strict=True))
-        for values in zip(*(rows[c].tolist() for c in _HOVER_FIELDS), strict=True)
+        dict(zip(_COLUMNS, values, strict=True))
+        for values in zip(*(rows[c].tolist() for c in _COLUMNS), strict=True)
     ]
     refs = {(p["ref_low"], p["ref_high"], p["ref_source"]) for p in points}
     unit = rows["unit"][0]

@@ -205,26 +205,7 @@ def _pulses(rows, y, colour, axis, options, theme) -> list[dict]:
     if not xs:
         return []
     return [
-        dict(
-            type="scatter",
-            x=axis.x(xs),
-            y=[y + _MARK_DROP] * len(xs),
-            mode="markers+text",
-            text=text,
-            textposition="top center",
-            textfont={"size": theme.small, "color": colour},
-            marker={
-                "symbol": "diamond",
-                "size": theme.marker + 4,
-                "color": colour,
-                "line": {"color": "white", "width": 1},
-            },
-            name="Pulse day (dose per day)",
-            showlegend=False,
-            customdata=custom,
-            hovertemplate="%{customdata}<extra></extra>",
-            cliponaxis=False,
-        )
+        _marks(axis.x(xs), y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)
     ]
 
 
@@ -233,27 +214,52 @@ def _singles(rows, y, colour, axis, options, theme) -> list[dict]:
     if not rows:
         return []
     return [
-        dict(
-            type="scatter",
-            x=axis.x([r["day0"] + DAY / 2 for r in rows]),
-            y=[y + _MARK_DROP] * len(rows),
-            mode="markers+text",
-            text=[escape(dose_text(r)) for r in rows],
-            textposition="top center",
-            textfont={"size": theme.small, "color": colour},
-            marker={
-                "symbol": "circle",
-                "size": theme.marker + 4,
-                "color": colour,
-                "line": {"color": "white", "width": 1.5},
-            },
-            name="Single dose or infusion",
-            showlegend=False,
-            customdata=[record_text(r, axis, options.hide_dates) for r in rows],
-            hovertemplate="%{customdata}<extra></extra>",
-            cliponaxis=False,
+        _marks(
+            axis.x([r["day0"] + DAY / 2 for r in rows]),
+            y,
+            [escape(dose_text(r)) for r in rows],
+            [record_text(r, axis, options.hide_dates) for r in rows],
+            "circle",
+            1.5,
+            "Single dose or infusion",
+            colour,
+            theme,
         )
     ]
+
+
+def _marks(
+    x,
+    y: int,
+    text: list[str],
+    hover: list[str],
+    symbol: str,
+    outline: float,
+    name: str,
+    colour: str,
+    theme: Theme,
+) -> dict:
+    """Markers low in a lane, each with its dose written above it."""
+    return dict(
+        type="scatter",
+        x=x,
+        y=[y + _MARK_DROP] * len(text),
+        mode="markers+text",
+        text=text,
+        textposition="top center",
+        textfont={"size": theme.small, "color": colour},
+        marker={
+            "symbol": symbol,
+            "size": theme.marker + 4,
+            "color": colour,
+            "line": {"color": "white", "width": outline},
+        },
+        name=name,
+        showlegend=False,
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        cliponaxis=False,
+    )
 
 
 def course_traces(
