@@ -213,6 +213,10 @@ def export_files(
         raise ValueError(msg)
     sized = export_options(options, size)
     figures = build_figures(case, sized)
+    if "pptx" in formats:  # done before the first render, while Chrome is still starting
+        import pptx  # noqa: F401
+
+        rows = summary_table(case, treatment)
     files: dict[str, bytes] = {}
     pngs: dict[str, bytes] = {}
     for name, figure in figures.items():
@@ -232,7 +236,6 @@ def export_files(
         if size != "16:9":  # the deck is 16:9: its pictures must be too
             slide = build_figures(case, export_options(options, "16:9"))
             pngs = {n: _render(slide[n], "png", SIZES["16:9"]) for n, _ in _DECK_FIGURES}
-        rows = summary_table(case, treatment)
         files[f"{case.info.id}.pptx"] = deck_bytes(case, figures, pngs, rows, exported_at)
     return files
 

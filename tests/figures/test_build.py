@@ -271,3 +271,11 @@ def test_a_slide_with_many_chosen_labs_grows_rather_than_drops_them(bundled):
     assert sum(t.startswith("<b>") and "(" in t for t in titles) == 8  # 7 labs + steroids
     assert fig.layout.width == 960
     assert fig.layout.height > 540
+
+
+def test_one_sided_reference_ranges_are_shared_and_read_as_a_limit(bundled):
+    # regression: NaN limits never compared equal, so each CRP point carried its own range
+    fig = build_figure(bundled, FigureOptions(labs=("crp",)))
+    (within,) = [t for t in fig.data if t.name == "within reference range"]
+    assert "reference < 5 mg/L (default)" in within.hovertemplate
+    assert all("reference" not in str(c) for c in within.customdata)

@@ -93,12 +93,17 @@ def split_by_test(labs: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
 
 
 def _reference_text(low: float, high: float, source: str, unit: str) -> str:
+    """'reference 10–140 ng/mL (default)'; a one-sided range reads '< 5' or '> 35'."""
     if np.isnan(low) and np.isnan(high):
         return ""
-    low_text = "" if np.isnan(low) else f"{low:.4g}"
-    high_text = "" if np.isnan(high) else f"{high:.4g}"
+    if np.isnan(low):
+        limits = f"< {high:.4g}"
+    elif np.isnan(high):
+        limits = f"> {low:.4g}"
+    else:
+        limits = f"{low:.4g}–{high:.4g}"
     origin = "report" if source == "input" else "default"
-    return f"reference {low_text}–{high_text} {escape(unit)} ({origin})"
+    return f"reference {limits} {escape(unit)} ({origin})"
 
 
 def _hover(
@@ -113,9 +118,19 @@ def _hover(
         dict(zip(_COLUMNS, values, strict=True))
         for values in zip(*(rows[c].tolist() for c in _COLUMNS), strict=True)
     ]
-    refs = {(p["ref_low"], p["ref_high"], p["ref_source"]) for p in points}
+    # NaN never equals NaN: compare missing limits as None, or one-sided ranges never match
+    refs = {
+        tuple(
+            None if isinstance(v, float) and np.isnan(v) else v
+            for v in (p["ref_low"], p["ref_high"], p["ref_source"])
+        )
+        for p in points
+    }
     unit = rows["unit"][0]
-    shared_ref = _reference_text(*next(iter(refs)), unit) if len(refs) == 1 and known else None
+    shared_ref = None
+    if len(refs) == 1 and known:
+        low, high, source = (np.nan if v is None else v for v in next(iter(refs)))
+        shared_ref = _reference_text(low, high, source, unit)
     custom = []
     for p in points:
         # known tests: the value comes from y in the template; only a qualifier ("<") travels
@@ -141,6 +156,24 @@ def _hover(
         head = "%{customdata[0]}"
     ref_line = f"<br>{shared_ref}" if shared_ref else ""
     return head + "%{customdata[1]}" + ref_line + "<br>%{customdata[2]}<extra></extra>", custom
+
+
+def _compact_hover(template: str, custom: np.ndarray) -> dict:
+    """Send only the per-point hover fields a trace uses: most points have no
+    qualifier and no conversion, and on long series those empty fields add up."""
+    used = [i for i in range(custom.shape[1]) if any(custom[:, i])]
+    if len(used) == 1:  # one field: a plain list of strings
+        (only,) = used
+        for i in range(custom.shape[1]):
+            template = template.replace(
+                f"%{{customdata[{i}]}}", "%{customdata}" if i == only else ""
+            )
+        return {"customdata": custom[:, only].tolist(), "hovertemplate": template}
+    for new, old in enumerate(used):
+        template = template.replace(f"%{{customdata[{old}]}}", f"%{{customdata[@{new}]}}")
+    for i in range(custom.shape[1]):
+        template = template.replace(f"%{{customdata[{i}]}}", "")
+    return {"customdata": custom[:, used].tolist(), "hovertemplate": template.replace("[@", "[")}
 
 
 _POINTS = {  # how each kind of point is drawn, and the flag its hover shows
@@ -266,9 +299,9 @@ def lab_panel(
                     marker=beyond if flag else within,
                     name=name,
                     showlegend=False,
-                    customdata=custom[mask].tolist(),
-                    hovertemplate=template.replace(
-                        "%{customdata[1]}", shown + "%{customdata[1]}", 1
+                    **_compact_hover(
+                        template.replace("%{customdata[1]}", shown + "%{customdata[1]}", 1),
+                        custom[mask],
                     ),
                 )
             )
