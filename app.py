@@ -88,7 +88,7 @@ def _choose_case() -> Case:
                 st.session_state["upload_problems"] = (upload.name, exc.problems)
     st.sidebar.download_button(
         "Download the empty template",
-        TEMPLATE.read_bytes(),
+        TEMPLATE.read_bytes,  # read only when clicked
         file_name="case-template.xlsx",
         key="template",
     )
