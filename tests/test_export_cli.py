@@ -85,3 +85,20 @@ def theme_options():
     from timeline.figures import FigureOptions
 
     return FigureOptions(theme="slide")
+
+
+def test_images_in_a_row_keep_their_own_size_across_tab_reloads(bundled, monkeypatch):
+    """The renderer reuses its tab and reloads it every few images: each image is still its own."""
+    from timeline import _renderer
+    from timeline.figures import build_figure
+
+    monkeypatch.setattr(_renderer, "RELOAD_EVERY", 2)
+    figure = build_figure(bundled, theme_options())
+    sizes = [(960, 540, 2), (720, 540, 1), (400, 300, 1), (960, 540, 1), (500, 500, 2)]
+    try:
+        pngs = [image_bytes(figure, "png", *size) for size in sizes]
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    got = [struct.unpack(">II", png[16:24]) for png in pngs]
+    assert got == [(w * s, h * s) for w, h, s in sizes]
+    assert _renderer._opening.result().reloads >= 2

@@ -1,8 +1,8 @@
 """Write figures to files: Plotly JSON, images, one offline HTML, a PowerPoint deck.
 
-Images come from kaleido's render server, started once (``mathjax=False``, so
-nothing is fetched from a CDN) and used under one lock: the server is not
-thread-safe and the page runs sessions in threads. Exports are de-identified by
+Images come from one Chrome driven by kaleido (see ``_renderer``), started once
+(``mathjax=False``, so nothing is fetched from a CDN) and used under one lock: it
+is not thread-safe and the page runs sessions in threads. Exports are de-identified by
 default (Day N, no calendar dates); identifying fields never reach any file.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,20 +63,15 @@ def export_options(options: FigureOptions, size: str) -> FigureOptions:
 
 
 def image_bytes(figure: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
-    """Render one figure (png, svg, pdf) through the shared server, under its lock."""
+    """Render one figure (png, svg, pdf) with the shared Chrome, under its lock."""
     try:
-        _renderer.start()
+        return _renderer.render(figure, fmt, width, height, scale)
     except _renderer.ChromeMissing as exc:
         raise ExportError(NO_CHROME) from exc
-    with _renderer.LOCK:
-        try:
-            with warnings.catch_warnings():  # plotly notes its own options are unused by a server
-                warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-                return pio.to_image(figure, format=fmt, width=width, height=height, scale=scale)
-        except RuntimeError as exc:
-            if "chrome" in str(exc).lower():
-                raise ExportError(NO_CHROME) from exc
-            raise
+    except RuntimeError as exc:
+        if "chrome" in str(exc).lower():
+            raise ExportError(NO_CHROME) from exc
+        raise
 
 
 def _render(figure: go.Figure, fmt: str, size: Size) -> bytes:
