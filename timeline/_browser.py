@@ -32,8 +32,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_page(timeout: float = 60):
-    """The page served on 127.0.0.1; yields its URL and stops the server after."""
+def running_page(timeout: float = 60, script: Path = ROOT / "app.py"):
+    """The page (or another Streamlit script) on 127.0.0.1; yields its URL, stops it after."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -41,7 +41,7 @@ def running_page(timeout: float = 60):
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(script),
             "--server.headless",
             "true",
             "--server.port",

@@ -233,6 +233,17 @@ def export_results(bundled: Path) -> list[Result]:
     ]
 
 
+# The least any Streamlit page with a plotly chart costs on this machine: the
+# browser loads Streamlit's 4.7 MB plotly.js chunk for any chart at all.
+_ONE_CHART_PAGE = """
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("One chart")
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])), theme=None)
+"""
+
+
 def page_results() -> list[Result]:
     """The page: rerun after a control change (AppTest), and navigation to drawn charts."""
     import os
@@ -251,24 +262,40 @@ def page_results() -> list[Result]:
         return results
     from playwright.sync_api import sync_playwright
 
-    with running_page() as url, sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        floor_script = Path(tmp) / "one_chart.py"
+        floor_script.write_text(_ONE_CHART_PAGE, encoding="utf-8")
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-        def navigate() -> None:
-            page, _ = open_and_wait(browser, url)
+        def navigate(url: str) -> None:
+            page, _ = open_and_wait(browser, url)  # a new browser context: nothing cached
             page.close()
 
-        drawn = _median_ms(navigate, 5)
+        with running_page() as url:
+            drawn = _median_ms(lambda: navigate(url), 5)
+            present = _median_ms(lambda: navigate(url + "/?present=1"), 5)
+        with running_page(script=floor_script) as url:
+            floor = _median_ms(lambda: navigate(url), 5)
         browser.close()
-    results.append(
+    results += [
         Result(
             "page: navigation to charts drawn (Chromium, warm server)",
             round(drawn, 1),
             "ms",
             5,
             3000,
-        )
-    )
+        ),
+        Result(
+            "page: the same, presentation mode (the chart alone)", round(present, 1), "ms", 5, None
+        ),
+        Result(
+            "page: a Streamlit page with one 3-point plotly chart (floor, comparison)",
+            round(floor, 1),
+            "ms",
+            5,
+            None,
+        ),
+    ]
     return results
 
 
