@@ -82,7 +82,12 @@ def open_and_wait(browser, url: str, width: int = 1920, height: int = 1080):
     page = browser.new_page(viewport={"width": width, "height": height})
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
+    goto_and_wait(page, url)
+    return page, requests
+
+
+def goto_and_wait(page, url: str) -> None:
+    """Navigate ``page`` to ``url`` and return once a chart has drawn."""
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-    return page, requests
