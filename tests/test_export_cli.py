@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,24 @@ def test_images_in_a_row_keep_their_own_size_across_tab_reloads(bundled, monkeyp
     got = [struct.unpack(">II", png[16:24]) for png in pngs]
     assert got == [(w * s, h * s) for w, h, s in sizes]
     assert _renderer._opening.result().reloads >= 2
+
+
+def test_without_chrome_the_export_says_how_to_get_one_and_writes_nothing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-such-chrome")}
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "export", str(BUNDLED), "--out", str(out)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "needs Chrome or Chromium" in done.stderr
+    assert "apt-get install chromium" in done.stderr
+    assert not out.exists() or not any(out.iterdir())

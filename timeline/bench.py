@@ -85,7 +85,15 @@ def run() -> list[Result]:
     bundled = bundled_case_path()
     with tempfile.TemporaryDirectory() as tmp:
         large = write_case_folder(generated_tables(100_000, 2_000), Path(tmp) / "large")
-        return _measure(bundled, large) + export_results(bundled) + page_results()
+        before = _machine("before")
+        results = _measure(bundled, large) + export_results(bundled) + page_results()
+        return [before, *results, _machine("after")]
+
+
+def _machine(when: str) -> Result:
+    """A fixed pure-Python loop: how fast the machine was, since shared hosts vary."""
+    spent = _median_ms(lambda: sum(i * i for i in range(3_000_000)), 3)
+    return Result(f"machine: reference loop, {when} (3M squares)", round(spent, 1), "ms", 3, None)
 
 
 def _measure(bundled: Path, large_path: Path) -> list[Result]:
