@@ -279,3 +279,20 @@ def test_one_sided_reference_ranges_are_shared_and_read_as_a_limit(bundled):
     (within,) = [t for t in fig.data if t.name == "within reference range"]
     assert "reference < 5 mg/L (default)" in within.hovertemplate
     assert all("reference" not in str(c) for c in within.customdata)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "allowed"),
+    [
+        ("daily", {"50 mg daily", "50 mg", "50", ""}),
+        ("twice daily", {"50 mg bid", "50 bid", ""}),
+        ("weekly", {"50 mg weekly", "50 weekly", ""}),
+    ],
+)
+def test_a_short_bar_never_loses_a_frequency_other_than_daily(frequency, allowed):
+    from timeline.figures.lanes import bar_label
+
+    row = {"dose": 50.0, "dose_unit": "mg", "frequency": frequency, "single": False}
+    labels = {bar_label(row, days, 10.0, 14) for days in np.linspace(0.5, 20, 80)}
+    assert labels <= allowed
+    assert len(labels) >= 3  # each shorter form is reached as the bar narrows

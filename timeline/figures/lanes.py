@@ -97,8 +97,19 @@ def fits(label: str, days: float, px_per_day: float, font_px: float) -> bool:
 
 
 def bar_label(row: dict, days: float, px_per_day: float, font_px: float) -> str:
-    """The longest of '50 mg daily', '50 mg', '50' that fits the bar; else nothing."""
-    for label in (dose_text(row), f"{row['dose']:g} {row['dose_unit']}", f"{row['dose']:g}"):
+    """The longest label that fits the bar: '50 mg daily', '50 mg', '50'; else nothing.
+
+    Only 'daily' is ever left out: '50 mg' for 50 mg twice daily or '15 mg' for 15 mg
+    weekly would be read as the daily dose. Those shorten to '50 bid', then to nothing
+    (the hover and the summary keep the whole record).
+    """
+    dose = f"{row['dose']:g}"
+    if row["single"] or row["frequency"] == "daily":
+        labels = (dose_text(row), f"{dose} {row['dose_unit']}", dose)
+    else:
+        short = _short_frequency().get(row["frequency"], row["frequency"])
+        labels = (dose_text(row), f"{dose} {short}")
+    for label in labels:
         if fits(label, days, px_per_day, font_px):
             return label
     return ""
