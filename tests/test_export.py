@@ -147,3 +147,36 @@ def test_unknown_format_or_size_is_a_clear_error(bundled):
         export_files(bundled, FigureOptions(), ["gif"], "16:9", EXPORTED_AT)
     with pytest.raises(ValueError, match="unknown size: poster"):
         export_files(bundled, FigureOptions(), ["png"], "poster", EXPORTED_AT)
+
+
+def test_renderer_loads_the_plotly_js_version_of_plotly_py():
+    # the vendored basic bundle must be redrawn from the same plotly.js as the page's
+    from pathlib import Path
+
+    import plotly
+
+    from timeline import _renderer
+
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert _renderer.plotly_js_version(_renderer.PLOTLY_BASIC) == _renderer.plotly_js_version(full)
+
+
+def test_every_figure_uses_only_trace_types_the_renderer_draws(bundled, tmp_path):
+    from timeline import _renderer, load_case
+    from timeline.figures import build_figures
+    from timeline.synthetic import generated_tables, write_case_folder
+
+    generated = load_case(write_case_folder(generated_tables(3_000, 200), tmp_path / "generated"))
+    for case in (bundled, generated):
+        for options in (FigureOptions(), FigureOptions(theme="slide", axis="dates")):
+            for figure in build_figures(case, options).values():
+                assert {t.type for t in figure.data} <= _renderer.BASIC_TRACE_TYPES
+
+
+def test_a_trace_type_the_renderer_lacks_is_refused_not_dropped():
+    import plotly.graph_objects as go
+
+    from timeline.export import image_bytes
+
+    with pytest.raises(ValueError, match="heatmap"):
+        image_bytes(go.Figure(go.Heatmap(z=[[1, 2]])), "png", 300, 200, 1)
