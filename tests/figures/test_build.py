@@ -244,6 +244,8 @@ def test_slide_text_is_at_least_14_pt(bundled):
             for k in layout
             if k.startswith(("xaxis", "yaxis")) and layout[k].tickfont.size
         ]
+        shared = layout.template.layout
+        sizes += [shared.xaxis.tickfont.size, shared.yaxis.tickfont.size]
         sizes += [t.textfont.size for t in figure.data if t.textfont and t.textfont.size]
         assert min(sizes) >= 13, sorted(sizes)[:5]
 

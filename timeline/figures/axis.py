@@ -11,6 +11,8 @@ from ..measures import DAY, record_end, resolve_anchor
 from ..model import Case
 from .options import FigureOptions
 
+_DAY_NS = 86_400_000_000_000
+
 
 @dataclass(frozen=True)
 class TimeAxis:
@@ -57,14 +59,26 @@ class TimeAxis:
 
     def when(self, time: pd.Timestamp, hide_dates: bool) -> str:
         """'Day 3 (2000-01-04 07:00)' for hover text; Day only when dates are hidden."""
-        if pd.isna(time):
-            return ""
-        day = (time.value - self.anchor.value) // 86_400_000_000_000  # floor to whole days
-        if hide_dates:
-            clock = "" if time == time.normalize() else f" {time:%H:%M}"
-            return f"Day {day}{clock}"
-        stamp = f"{time:%Y-%m-%d}" if time == time.normalize() else f"{time:%Y-%m-%d %H:%M}"
-        return f"Day {day} ({stamp})"
+        return self.whens([time], hide_dates)[0]
+
+    def whens(self, times, hide_dates: bool) -> list[str]:
+        """``when`` for many times at once (hover text of long series); '' where missing."""
+        moments = np.asarray(times, dtype="datetime64[ns]")
+        ns = moments.astype("int64")
+        days = ((ns - self.anchor.value) // _DAY_NS).tolist()  # floor: 07:00 of Day -1 is -1
+        midnight = (ns % _DAY_NS == 0).tolist()
+        stamps = np.datetime_as_string(moments, unit="m").tolist()  # 2000-01-04T07:00
+        missing = np.isnat(moments).tolist()
+        out = []
+        for day, at_midnight, stamp, gone in zip(days, midnight, stamps, missing, strict=True):
+            if gone:
+                out.append("")
+            elif hide_dates:
+                out.append(f"Day {day}" if at_midnight else f"Day {day} {stamp[11:]}")
+            else:
+                shown = stamp[:10] if at_midnight else f"{stamp[:10]} {stamp[11:]}"
+                out.append(f"Day {day} ({shown})")
+        return out
 
 
 def time_axis(case: Case, options: FigureOptions) -> TimeAxis:

@@ -261,13 +261,6 @@ def _place_rows(
 
 def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, table, has_course, axis) -> None:
     yaxis = out.layout[_axis_key("y", i)]
-    yaxis.update(
-        showgrid=theme.grid,
-        gridcolor=GRID,
-        zeroline=False,
-        tickfont={"size": theme.small},
-        automargin=True,
-    )
     xd, yd, y = f"{_ref('x', i)} domain", f"{_ref('y', i)} domain", _ref("y", i)
     if row.kind == "lanes":
         ticks, labels = lane_ticks(table, has_course, theme)
@@ -596,26 +589,34 @@ def _day_ticks(axis: TimeAxis) -> dict:
     return {"tick0": 0, "dtick": step}
 
 
+def _axis_styles(theme: Theme) -> dict:
+    """The style every x axis and every y axis shares (a panel overrides what differs)."""
+    shared = {
+        "showgrid": theme.grid,
+        "gridcolor": GRID,
+        "zeroline": False,
+        "tickfont": {"size": theme.small},
+    }
+    xaxis = {
+        **shared,
+        "showspikes": True,
+        "spikemode": "across",
+        "spikesnap": "cursor",
+        "spikethickness": 1,
+        "spikecolor": MUTED,
+        "spikedash": "solid",
+        "showline": True,
+        "linecolor": "#999999",
+        "ticks": "outside",
+    }
+    return {"xaxis": xaxis, "yaxis": {**shared, "automargin": True}}
+
+
 def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
     n = sum(1 for key in out.layout if key.startswith("xaxis"))
     for i in range(1, n + 1):
         out.layout[_axis_key("x", i)].update(
-            range=axis.range(),
-            type="linear" if axis.days else "date",
-            showgrid=theme.grid,
-            gridcolor=GRID,
-            zeroline=False,
-            showspikes=True,
-            spikemode="across",
-            spikesnap="cursor",
-            spikethickness=1,
-            spikecolor=MUTED,
-            spikedash="solid",
-            tickfont={"size": theme.small},
-            showline=True,
-            linecolor="#999999",
-            ticks="outside",
-            **_day_ticks(axis),
+            range=axis.range(), type="linear" if axis.days else "date", **_day_ticks(axis)
         )
     out.layout[_axis_key("x", n)]["title"] = {
         "text": axis.title,
@@ -624,8 +625,8 @@ def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
     }
     out.layout.update(
         # no named template: an unvalidated figure would carry the bare name, which plotly.js
-        # does not resolve; every style the figures need is set here instead
-        template={},
+        # does not resolve. Our own holds what every axis shares, set once instead of per axis.
+        template={"layout": _axis_styles(theme)},
         height=heights["height"],
         width=theme.width,
         font={"family": FONT, "size": theme.font_size, "color": INK},

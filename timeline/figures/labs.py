@@ -132,7 +132,7 @@ def _hover(
         low, high, source = (np.nan if v is None else v for v in next(iter(refs)))
         shared_ref = _reference_text(low, high, source, unit)
     custom = []
-    for p in points:
+    for p, when in zip(points, axis.whens(rows["time"], hide_dates), strict=True):
         # known tests: the value comes from y in the template; only a qualifier ("<") travels
         if known:
             shown = escape(p["qualifier"])
@@ -145,7 +145,7 @@ def _hover(
         if shared_ref is None:
             ref = _reference_text(p["ref_low"], p["ref_high"], p["ref_source"], p["unit"])
             extra += f"<br>{ref}" if ref else ""
-        tail = axis.when(pd.Timestamp(p["time"]), hide_dates)
+        tail = when
         if p["note"]:
             tail += f"<br><i>{escape(p['note'])}</i>"
         custom.append([shown, extra, tail])

@@ -40,15 +40,16 @@ def steroid_traces(
         return [], None, unit
     per_day = days[column]
     hover = [
-        f"{axis.when(date, options.hide_dates)}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
+        f"{when}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
         + (f" ({mg_kg:.2f} mg/kg/day)" if not np.isnan(mg_kg) else "")
         + f"<br>cumulative {total:,.0f} mg"
         + (f"<br>methylprednisolone pulse {pulse_mg:g} mg" if pulse_mg else "")
         + (f"<br>from {drugs}" if drugs else "")
-        for date, mg, mg_kg, total, pulse_mg, drugs in zip(
+        for when, mg, mg_kg, total, pulse_mg, drugs in zip(
+            axis.whens(days["date"], options.hide_dates),
             *(
                 days[c].tolist()
-                for c in ("date", "pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs")
+                for c in ("pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs")
             ),
             strict=True,
         )
