@@ -13,16 +13,23 @@ def value_at(labs: pd.DataFrame, test: str, times: pd.Series) -> pd.Series:
 
     Used for weight and height, which change slowly; NaN when never measured.
     """
-    rows = labs[(labs["test"] == test) & labs["value"].notna()].sort_values("time")
-    if rows.empty or times.empty:
-        return pd.Series(np.nan, index=times.index)
-    measured = rows["time"].to_numpy()
-    values = rows["value"].to_numpy()
-    at = times.to_numpy()
+    return pd.Series(_latest(labs, test, times.to_numpy()), index=times.index)
+
+
+def _latest(labs: pd.DataFrame, test: str, at: np.ndarray) -> np.ndarray:
+    """``value_at`` on an array of datetime64 times."""
+    # column by column: filtering the whole lab table would copy every column
+    value = labs["value"].to_numpy(dtype=float)
+    chosen = (labs["test"] == test).to_numpy(dtype=bool) & ~np.isnan(value)
+    if not chosen.any() or not len(at):
+        return np.full(len(at), np.nan)
+    measured = labs["time"].to_numpy()[chosen]
+    order = np.argsort(measured, kind="stable")
+    measured, values = measured[order], value[chosen][order]
     before = np.searchsorted(measured, at, side="right") - 1
     # before the first measurement, use the first one
     out = values[np.clip(before, 0, len(values) - 1)]
-    return pd.Series(np.where(pd.isna(at), np.nan, out), index=times.index)
+    return np.where(pd.isna(at), np.nan, out)
 
 
 def body_surface_area(weight_kg: pd.Series, height_cm: pd.Series) -> pd.Series:
@@ -100,11 +107,12 @@ def glucocorticoid_days(
     catalogue's (FDA prednisolone label, CLINICAL.md §4). An administration
     every N days counts on its days only; ongoing rows run until ``until``.
     """
-    factor = cat.drugs()["prednisone_factor"]
-    gc = treatments[treatments["drug"].map(factor).notna()]
+    factor = treatments["drug"].map(cat.drugs()["prednisone_factor"]).to_numpy(dtype=float)
+    is_gc = ~np.isnan(factor)
     columns = ["date", "pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs"]
-    if gc.empty:
+    if not is_gc.any():
         return pd.DataFrame(columns=columns)
+    gc, factor_of = treatments[is_gc], factor[is_gc]
     per_day = gc["per_day"].to_numpy()
     every = np.where(per_day < 1, np.round(1 / per_day), 1).astype(int)  # every N days
     times = np.where(per_day >= 1, per_day, 1.0)  # administrations on a dosing day
@@ -122,22 +130,26 @@ def glucocorticoid_days(
     mg_day = (dose_mg(gc, labs).to_numpy() * times)[row]
     pulse = ((gc["kind"] == "pulse") & (gc["drug"] == "methylprednisolone")).to_numpy()[row]
     names = gc["drug"].to_numpy()
-    dates, where = np.unique(day, return_inverse=True)
-    pred = np.bincount(where, mg_day * gc["drug"].map(factor).to_numpy()[row], len(dates))
-    pulse_mp = np.bincount(where, np.where(pulse, mg_day, 0.0), len(dates))
-    drugs = [dict() for _ in dates]
-    for w, r in zip(where, row, strict=True):
+    if not len(day):
+        return pd.DataFrame(columns=columns)
+    # every calendar day from the first to the last dose; days without one hold 0 mg
+    dates = np.arange(day.min(), day.max() + 1)
+    where = (day - dates[0]).astype(int)
+    pred = np.bincount(where, mg_day * factor_of[row], len(dates))
+    drugs: list[dict] = [{} for _ in dates]
+    for w, r in zip(where.tolist(), row.tolist(), strict=True):
         drugs[w][names[r]] = None
-    days = pd.DataFrame(
-        {"pred_mg": pred, "pulse_mp_mg": pulse_mp, "drugs": [", ".join(d) for d in drugs]},
-        index=pd.DatetimeIndex(dates.astype("datetime64[ns]")),
+    dates = dates.astype("datetime64[ns]")
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "pred_mg": pred,
+            "pred_mg_kg": pred / _latest(labs, "weight", dates),
+            "pred_mg_total": np.cumsum(pred),
+            "pulse_mp_mg": np.bincount(where, np.where(pulse, mg_day, 0.0), len(dates)),
+            "drugs": [", ".join(d) for d in drugs],
+        }
     )
-    full = pd.date_range(days.index.min(), days.index.max(), freq="D")
-    days = days.reindex(full).fillna({"pred_mg": 0.0, "pulse_mp_mg": 0.0, "drugs": ""})
-    days["pred_mg_total"] = days["pred_mg"].cumsum()
-    weight = value_at(labs, "weight", pd.Series(days.index, index=days.index))
-    days["pred_mg_kg"] = days["pred_mg"] / weight
-    return days.rename_axis("date").reset_index()[columns]
 
 
 # --- MAS 2016 classification criteria -------------------------------------------

@@ -298,3 +298,14 @@ def test_a_short_bar_never_loses_a_frequency_other_than_daily(frequency, allowed
     labels = {bar_label(row, days, 10.0, 14) for days in np.linspace(0.5, 20, 80)}
     assert labels <= allowed
     assert len(labels) >= 3  # each shorter form is reached as the bar narrows
+
+
+def test_reference_band_is_the_range_most_rows_carry():
+    from timeline.figures.labs import _reference
+
+    nan = float("nan")
+    low, high = np.array([10.0, 10, 12, nan]), np.array([140.0, 140, 150, 5])
+    assert _reference(low, high) == (10.0, 140.0)
+    # a tie goes to the lowest range, one-sided ranges (no low limit) first
+    tie = _reference(np.array([10.0, nan]), np.array([140.0, 5]))
+    assert np.isnan(tie[0]) and tie[1] == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
@@ -31,7 +32,7 @@ class Panel:
 
 def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
     """Tests to draw, in catalogue panel order; only those the case has."""
-    present = set(case.labs["test"])
+    present = set(case.labs["test"].unique())
     wanted = DEFAULT_LABS if options.labs is None else options.labs
     order = cat.labs()["panel_order"]
     tests = [t for t in dict.fromkeys(wanted) if t in present]
@@ -54,16 +55,16 @@ def threshold_label(row) -> str:
 def _reference(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
     """The band drawn: the range most rows carry (a report's own range wins over
     the catalogue's); each point is still flagged against its own row's range."""
-    pairs, counts = np.unique(
-        np.nan_to_num(np.column_stack([low, high]), nan=-np.inf), axis=0, return_counts=True
-    )
-    band = pairs[np.argmax(counts)]
-    return tuple(np.nan if v == -np.inf else float(v) for v in band)
+    # a missing limit counts as -inf: NaN never equals NaN, so it would never be counted
+    low, high = (np.nan_to_num(v, nan=-np.inf).tolist() for v in (low, high))
+    counts = Counter(zip(low, high, strict=True))
+    band = min(counts, key=lambda pair: (-counts[pair], pair))  # ties: the lowest range
+    return tuple(np.nan if v == -np.inf else v for v in band)
 
 
-def _flags(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> pd.Series:
+def _flags(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
-        return pd.Series(np.where(value > high, "high", np.where(value < low, "low", "")))
+        return np.where(value > high, "high", np.where(value < low, "low", ""))
 
 
 _COLUMNS = (
@@ -84,8 +85,9 @@ _COLUMNS = (
 
 def split_by_test(labs: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
     """Each test's rows as arrays sorted by time, split once for all panels."""
-    ordered = labs.sort_values(["test", "time"], kind="stable")
-    arrays = {c: ordered[c].to_numpy() for c in _COLUMNS}
+    by_time = np.argsort(labs["time"].to_numpy(), kind="stable")
+    order = by_time[np.argsort(labs["test"].to_numpy(dtype=object)[by_time], kind="stable")]
+    arrays = {c: labs[c].to_numpy()[order] for c in _COLUMNS}
     tests = arrays["test"]
     starts = np.flatnonzero(np.r_[True, tests[1:] != tests[:-1]]) if len(tests) else []
     bounds = [*starts, len(tests)]
@@ -114,41 +116,44 @@ def _hover(
     The template holds only catalogue text (label, unit, a shared reference
     range): user text goes in customdata, which plotly never interprets.
     """
-    points = [
-        dict(zip(_COLUMNS, values, strict=True))
-        for values in zip(*(rows[c].tolist() for c in _COLUMNS), strict=True)
-    ]
-    # NaN never equals NaN: compare missing limits as None, or one-sided ranges never match
-    refs = {
-        tuple(
-            None if isinstance(v, float) and np.isnan(v) else v
-            for v in (p["ref_low"], p["ref_high"], p["ref_source"])
-        )
-        for p in points
-    }
+    low, high, source = rows["ref_low"], rows["ref_high"], rows["ref_source"]
     unit = rows["unit"][0]
     shared_ref = None
-    if len(refs) == 1 and known:
-        low, high, source = (np.nan if v is None else v for v in next(iter(refs)))
-        shared_ref = _reference_text(low, high, source, unit)
-    custom = []
-    for p, when in zip(points, axis.whens(rows["time"], hide_dates), strict=True):
-        # known tests: the value comes from y in the template; only a qualifier ("<") travels
-        if known:
-            shown = escape(p["qualifier"])
-        else:
-            shown = escape(f"{p['test_input']}: {p['qualifier']}{p['value']:.6g} {p['unit']}")
-        extra = ""
-        if p["unit_input"] != p["unit"] or p["value"] != p["value_input"]:
-            entered = f"{p['qualifier']}{p['value_input']:g} {p['unit_input']}"
-            extra += f"<br>entered as {escape(entered)}"
-        if shared_ref is None:
-            ref = _reference_text(p["ref_low"], p["ref_high"], p["ref_source"], p["unit"])
-            extra += f"<br>{ref}" if ref else ""
-        tail = when
-        if p["note"]:
-            tail += f"<br><i>{escape(p['note'])}</i>"
-        custom.append([shown, extra, tail])
+    if known:
+        # NaN never equals NaN: compare missing limits as None, or one-sided ranges never match
+        limits = (np.where(pd.isna(v), None, v).tolist() for v in (low, high))
+        if len(set(zip(*limits, source.tolist(), strict=True))) == 1:
+            shared_ref = _reference_text(low[0], high[0], source[0], unit)
+    qualifier = rows["qualifier"].tolist()
+    if known:  # the value comes from y in the template; only a qualifier ("<") travels
+        shown = [escape(q) if q else "" for q in qualifier]
+    else:
+        shown = [
+            escape(f"{name}: {q}{v:.6g} {u}")
+            for name, q, v, u in zip(
+                rows["test_input"].tolist(),
+                qualifier,
+                rows["value"].tolist(),
+                rows["unit"].tolist(),
+                strict=True,
+            )
+        ]
+    extra = [""] * len(qualifier)
+    converted = (rows["unit_input"] != rows["unit"]) | (rows["value"] != rows["value_input"])
+    for k in np.flatnonzero(converted).tolist():
+        entered = f"{qualifier[k]}{rows['value_input'][k]:g} {rows['unit_input'][k]}"
+        extra[k] = f"<br>entered as {escape(entered)}"
+    if shared_ref is None:
+        for k in range(len(extra)):
+            ref = _reference_text(low[k], high[k], source[k], rows["unit"][k])
+            extra[k] += f"<br>{ref}" if ref else ""
+    tail = [
+        f"{when}<br><i>{escape(note)}</i>" if note else when
+        for when, note in zip(
+            axis.whens(rows["time"], hide_dates), rows["note"].tolist(), strict=True
+        )
+    ]
+    custom = [list(parts) for parts in zip(shown, extra, tail, strict=True)]
     if known:
         label = cat.labs()["label"].get(rows["test"][0], "")
         head = f"<b>{escape(label)}</b> %{{customdata[0]}}%{{y:.6~g}} {escape(unit)}"
@@ -220,12 +225,12 @@ def lab_panel(
         return Panel(test, title, log, [], [], None)
     value = rows["value"].astype(float)
     low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
-    flags = _flags(value, low_ref, high_ref).to_numpy()
+    flags = _flags(value, low_ref, high_ref)
     x_days = (rows["time"] - axis.anchor.to_datetime64()) / np.timedelta64(1, "D")
     keep = keep_for_display(x_days, value, flags != "", options.max_points_per_lab)
     rows = {c: v[keep] for c, v in rows.items()}
     value, flags, x_days = value[keep], flags[keep], x_days[keep]
-    x_time = np.asarray(axis.x(pd.Series(rows["time"])), dtype=float if axis.days else object)
+    x_time = np.asarray(axis.x(rows["time"]), dtype=float if axis.days else object)
     gaps = _with_gaps(x_days, value, options.gap_days)
     sx, sy, dx, dy = (
         _as_x(part, x_days, x_time) if i % 2 == 0 else part for i, part in enumerate(gaps)
