@@ -173,12 +173,18 @@ def mas_2016(labs: pd.DataFrame, window_days: float = 3) -> pd.DataFrame:
     exclusion of other causes are clinical judgements this does not make.
     """
     rules = cat.mas_2016_rules()
-    rows = labs[labs["test"].isin(MAS_TESTS) & labs["value"].notna()]
     columns = ["date", *MAS_TESTS, "items_met", "items_known", "status"]
-    if rows.empty:
+    values = labs["value"].to_numpy(dtype=float)
+    chosen = labs["test"].isin(MAS_TESTS).to_numpy(dtype=bool) & ~np.isnan(values)
+    if not chosen.any():
         return pd.DataFrame(columns=columns)
-    rows = rows.sort_values("time", kind="stable")
-    tests, times, values = (rows[c].to_numpy() for c in ("test", "time", "value"))
+    times = labs["time"].to_numpy()[chosen]
+    order = np.argsort(times, kind="stable")
+    tests, times, values = (
+        labs["test"].to_numpy()[chosen][order],
+        times[order],
+        values[chosen][order],
+    )
     dates = np.unique(times.astype("datetime64[D]")).astype("datetime64[ns]")
     day_end = dates + np.timedelta64(1, "D")
     oldest = day_end - pd.Timedelta(days=window_days).to_timedelta64()
@@ -209,4 +215,4 @@ def mas_2016(labs: pd.DataFrame, window_days: float = 3) -> pd.DataFrame:
     status = np.where(ferritin_high & (out["items_met"] >= 2), "met", status)
     status = np.where(ferritin_high & (out["items_met"] < 2) & could_reach, "unknown", status)
     out["status"] = status
-    return pd.DataFrame(out)[columns]
+    return pd.DataFrame({c: out[c] for c in columns})

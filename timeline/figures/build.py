@@ -352,10 +352,11 @@ def _events(case: Case, axis: TimeAxis, table: pd.DataFrame) -> pd.DataFrame:
     factor = cat.drugs()["prednisone_factor"].to_dict()
     courses: dict[str, list] = {}
     t = case.treatments
+    on_lanes = set(table["drug"])
     for drug, start, end, single, ongoing in zip(
         t["drug"], t["start"], t["end"], t["single"], t["ongoing"], strict=True
     ):
-        if drug in set(table["drug"]) and np.isnan(factor.get(drug, np.nan)):
+        if drug in on_lanes and np.isnan(factor.get(drug, np.nan)):
             courses.setdefault(drug, []).append((start, start if single else end, single, ongoing))
     for drug, periods in courses.items():  # glucocorticoids: their lanes and panel show them
         name = drug[:1].upper() + drug[1:]
@@ -458,13 +459,14 @@ def _criteria_shapes(case: Case, options: FigureOptions, axis: TimeAxis) -> list
     shapes: list[dict] = []
     if status.empty:
         return shapes
-    met = status["status"].eq("met")
+    met = status["status"].eq("met").to_numpy(dtype=int)
+    dates = list(status["date"])
     # a status holds from its lab date until the next lab date
-    until = status["date"].shift(-1).fillna(status["date"].iloc[-1] + DAY)
-    run = (met != met.shift()).cumsum()
-    for _, group in status[met].groupby(run[met]):
-        start = max(group["date"].iloc[0], axis.start)
-        end = min(until[group.index[-1]], axis.end)
+    until = [*dates[1:], dates[-1] + DAY]
+    edges = np.flatnonzero(np.diff(np.r_[0, met, 0])).tolist()  # where runs of "met" start, stop
+    for first, stop in zip(edges[::2], edges[1::2], strict=True):
+        start = max(dates[first], axis.start)
+        end = min(until[stop - 1], axis.end)
         if end > start:
             shapes.append(
                 {

@@ -23,8 +23,9 @@ def lanes(case: Case, options: FigureOptions) -> pd.DataFrame:
     """Lanes top to bottom: drug, label, class label, colour. Class order, then catalogue order."""
     drugs = cat.drugs()
     classes = cat.drug_classes()
-    first = case.treatments.drop_duplicates("drug")
-    class_of = dict(zip(first["drug"], first["drug_class"], strict=True))
+    class_of: dict[str, str] = {}  # drugs in order of first appearance
+    for drug, klass in zip(case.treatments["drug"], case.treatments["drug_class"], strict=True):
+        class_of.setdefault(drug, klass)
     shown = list(class_of) if options.drugs is None else [d for d in options.drugs if d in class_of]
     rows, greys = [], iter(_OTHER_COLOURS * (len(shown) // len(_OTHER_COLOURS) + 1))
     for drug in shown:
