@@ -81,10 +81,9 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
 
     Ongoing treatments are drawn up to here; it is never "today".
     """
-    dates = pd.concat(
-        [treatments["start"], treatments["end"], events["start"], events["end"], labs["time"]]
-    ).dropna()
-    return dates.max().normalize() + DAY
+    columns = (treatments["start"], treatments["end"], events["start"], events["end"])
+    latest = [column.max() for column in (*columns, labs["time"])]
+    return max((t for t in latest if not pd.isna(t)), default=pd.NaT).normalize() + DAY
 
 
 def day_number(times: pd.Series | pd.Timestamp, anchor: pd.Timestamp):

@@ -29,9 +29,8 @@ def marker_points(fig: go.Figure, yaxis: str) -> list[tuple[float, float]]:
 
 
 def text_of(trace) -> str:
-    parts = (
-        [str(x) for x in (trace.text or ())] if not isinstance(trace.text, str) else [trace.text]
-    )
+    text = () if trace.text is None else trace.text
+    parts = [text] if isinstance(text, str) else [str(x) for x in text]
     custom = trace.customdata if trace.customdata is not None else ()
     parts += [str(c) for c in custom]
     return " ".join([*parts, trace.hovertemplate or ""])

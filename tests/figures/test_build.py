@@ -308,4 +308,5 @@ def test_reference_band_is_the_range_most_rows_carry():
     assert _reference(low, high) == (10.0, 140.0)
     # a tie goes to the lowest range, one-sided ranges (no low limit) first
     tie = _reference(np.array([10.0, nan]), np.array([140.0, 5]))
-    assert np.isnan(tie[0]) and tie[1] == 5
+    assert np.isnan(tie[0])
+    assert tie[1] == 5

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import catalogue as cat
 from ..model import Case
+from .arrays import strings
 from .axis import TimeAxis
 from .downsample import keep_for_display
 from .options import DEFAULT_LABS, FigureOptions
@@ -173,12 +174,15 @@ def _compact_hover(template: str, custom: np.ndarray) -> dict:
             template = template.replace(
                 f"%{{customdata[{i}]}}", "%{customdata}" if i == only else ""
             )
-        return {"customdata": custom[:, only].tolist(), "hovertemplate": template}
+        return {"customdata": strings(custom[:, only].tolist()), "hovertemplate": template}
     for new, old in enumerate(used):
         template = template.replace(f"%{{customdata[{old}]}}", f"%{{customdata[@{new}]}}")
     for i in range(custom.shape[1]):
         template = template.replace(f"%{{customdata[{i}]}}", "")
-    return {"customdata": custom[:, used].tolist(), "hovertemplate": template.replace("[@", "[")}
+    return {
+        "customdata": strings(custom[:, used].tolist()),
+        "hovertemplate": template.replace("[@", "["),
+    }
 
 
 _POINTS = {  # how each kind of point is drawn, and the flag its hover shows

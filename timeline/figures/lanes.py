@@ -10,6 +10,7 @@ import pandas as pd
 from .. import catalogue as cat
 from ..measures import DAY
 from ..model import Case
+from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
 from .theme import Theme
@@ -177,7 +178,7 @@ def _bars(periods, y, colour, label, axis, options, theme, px_per_day) -> list[d
             constraintext="none",
             textangle=0,
             textfont={"color": "white", "size": theme.small},
-            customdata=hover,
+            customdata=strings(hover),
             hovertemplate=template,
         )
     ]
@@ -194,7 +195,7 @@ def _bars(periods, y, colour, label, axis, options, theme, px_per_day) -> list[d
                 marker={"symbol": "triangle-right", "size": theme.marker + 5, "color": colour},
                 name="Ongoing at the end of the record",
                 showlegend=False,
-                customdata=open_ended,
+                customdata=strings(open_ended),
                 hovertemplate=template,
                 cliponaxis=False,
             )
@@ -257,7 +258,7 @@ def _marks(
         x=x,
         y=[y + _MARK_DROP] * len(text),
         mode="markers+text",
-        text=text,
+        text=strings(text),
         textposition="top center",
         textfont={"size": theme.small, "color": colour},
         marker={
@@ -268,7 +269,7 @@ def _marks(
         },
         name=name,
         showlegend=False,
-        customdata=hover,
+        customdata=strings(hover),
         hovertemplate="%{customdata}<extra></extra>",
         cliponaxis=False,
     )
@@ -300,12 +301,12 @@ def course_traces(
             name=COURSE_LANE,
             showlegend=False,
             marker={"color": "#BBBBBB", "line": {"color": "white", "width": 1}},
-            text=[escape(label) for label in e["label"]],
+            text=strings([escape(label) for label in e["label"]]),
             textposition="inside",
             insidetextanchor="middle",
             constraintext="none",
             textfont={"color": "#222222", "size": theme.small},
-            customdata=hover,
+            customdata=strings(hover),
             hovertemplate="%{customdata}<extra></extra>",
         )
     ]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..measures import DAY, glucocorticoid_days
 from ..model import Case
+from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
 from .theme import Theme
@@ -68,7 +69,7 @@ def steroid_traces(
             fillcolor="rgba(0, 114, 178, 0.12)",
             name="Prednisone-equivalent",
             showlegend=False,
-            customdata=[*hover, hover[-1]],
+            customdata=strings([*hover, hover[-1]]),
             hovertemplate="%{customdata}<extra></extra>",
         )
     ]
@@ -86,13 +87,13 @@ def steroid_traces(
                 x=axis.x(pulses["date"] + DAY / 2),
                 y=[top * 0.9] * len(pulses),
                 mode="markers+text",
-                text=text,
+                text=strings(text),
                 textposition=position,
                 textfont={"size": theme.small, "color": STEROID_COLOUR},
                 marker={"symbol": "triangle-up", "size": theme.marker + 3, "color": STEROID_COLOUR},
                 name="Pulse day, off scale (actual dose)",
                 showlegend=False,
-                customdata=[hover[i] for i in np.flatnonzero(pulse.to_numpy())],
+                customdata=strings([hover[i] for i in np.flatnonzero(pulse.to_numpy())]),
                 hovertemplate="%{customdata}<extra></extra>",
                 cliponaxis=False,
             )
