@@ -310,3 +310,11 @@ def test_reference_band_is_the_range_most_rows_carry():
     tie = _reference(np.array([10.0, nan]), np.array([140.0, 5]))
     assert np.isnan(tie[0])
     assert tie[1] == 5
+
+
+def test_point_text_becomes_a_string_array_only_when_all_text():
+    from timeline.figures.arrays import strings
+
+    assert strings(["Day 1", "Day 2"]).tolist() == ["Day 1", "Day 2"]
+    assert strings(["Day 1", None]) == ["Day 1", None]  # never the text 'None'
+    assert strings([]) == []
