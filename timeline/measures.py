@@ -111,24 +111,29 @@ def glucocorticoid_days(
     columns = ["date", "pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs"]
     if not is_gc.any():
         return pd.DataFrame(columns=columns)
-    gc, factor_of = treatments[is_gc], factor[is_gc]
-    per_day = gc["per_day"].to_numpy()
+    factor_of = factor[is_gc]
+
+    def column(name: str, dtype=None) -> np.ndarray:  # the glucocorticoid rows of a column
+        return treatments[name].to_numpy(dtype=dtype)[is_gc]
+
+    per_day = column("per_day", float)
     every = np.where(per_day < 1, np.round(1 / per_day), 1).astype(int)  # every N days
     times = np.where(per_day >= 1, per_day, 1.0)  # administrations on a dosing day
     times = np.where(np.isnan(per_day), 1.0, times)  # a single administration
     every = np.where(np.isnan(per_day), 1, every)
-    first = gc["start"].dt.normalize().to_numpy().astype("datetime64[D]")
-    last = gc["end"].dt.normalize().where(~gc["ongoing"], until.normalize() - DAY)
-    last = last.fillna(gc["start"].dt.normalize()).to_numpy().astype("datetime64[D]")
+    first = column("start").astype("datetime64[D]")  # the calendar day (floors the time)
+    last = column("end").astype("datetime64[D]")
+    last = np.where(column("ongoing", bool), (until - DAY).to_datetime64(), last)
+    last = np.where(np.isnat(last), first, last).astype("datetime64[D]")  # a single day
     length = np.maximum((last - first).astype(int) + 1, 0)  # none when it starts after ``until``
-    row = np.repeat(np.arange(len(gc)), length)
+    row = np.repeat(np.arange(len(first)), length)
     offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
     given = offset % every[row] == 0
     row, offset = row[given], offset[given]
     day = first[row] + offset
-    mg_day = (dose_mg(gc, labs).to_numpy() * times)[row]
-    pulse = ((gc["kind"] == "pulse") & (gc["drug"] == "methylprednisolone")).to_numpy()[row]
-    names = gc["drug"].to_numpy()
+    mg_day = (dose_mg(treatments, labs).to_numpy(dtype=float)[is_gc] * times)[row]
+    names = column("drug")
+    pulse = ((column("kind") == "pulse") & (names == "methylprednisolone"))[row]
     if not len(day):
         return pd.DataFrame(columns=columns)
     # every calendar day from the first to the last dose; days without one hold 0 mg
