@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from html import escape
 
+import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
@@ -279,16 +280,24 @@ def course_traces(
     case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme, y: int
 ) -> list[dict]:
     """Interval events (fever, a stay in intensive care) as grey bars in their own lane."""
-    e = case.events[case.events["end"].notna()]
-    e = e[(e["end"] + DAY > axis.start) & (e["start"] < axis.end)]
-    if e.empty:
+    e = case.events
+    shown = (e["end"].notna() & (e["end"] + DAY > axis.start) & (e["start"] < axis.end)).to_numpy()
+    if not shown.any():
         return []
-    base, length = axis.span(e["start"].dt.normalize(), e["end"].dt.normalize() + DAY)
+    start, end = e["start"].to_numpy()[shown], e["end"].to_numpy()[shown]
+    labels, notes = e["label"].to_numpy()[shown].tolist(), e["note"].to_numpy()[shown].tolist()
+    day = np.timedelta64(1, "D")
+    base, length = axis.span(start.astype("datetime64[D]"), end.astype("datetime64[D]") + day)
     hover = [
-        f"<b>{escape(r.label)}</b><br>{axis.when(r.start, options.hide_dates)} to "
-        f"{axis.when(r.end, options.hide_dates)}"
-        + (f"<br><i>{escape(r.note)}</i>" if r.note else "")
-        for r in e.itertuples()
+        f"<b>{escape(label)}</b><br>{first} to {last}"
+        + (f"<br><i>{escape(note)}</i>" if note else "")
+        for label, note, first, last in zip(
+            labels,
+            notes,
+            axis.whens(start, options.hide_dates),
+            axis.whens(end, options.hide_dates),
+            strict=True,
+        )
     ]
     return [
         dict(
@@ -296,12 +305,12 @@ def course_traces(
             orientation="h",
             base=base,
             x=length,
-            y=[y] * len(e),
+            y=[y] * len(labels),
             width=0.62,
             name=COURSE_LANE,
             showlegend=False,
             marker={"color": "#BBBBBB", "line": {"color": "white", "width": 1}},
-            text=strings([escape(label) for label in e["label"]]),
+            text=strings([escape(label) for label in labels]),
             textposition="inside",
             insidetextanchor="middle",
             constraintext="none",
