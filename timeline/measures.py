@@ -43,17 +43,25 @@ def dose_mg(treatments: pd.DataFrame, labs: pd.DataFrame) -> pd.Series:
     mg/kg needs a weight and mg/m2 a weight and height from the labs table
     (latest at or before the start, else the first one after); IU has no mass.
     """
-    units = cat.dose_units()
-    to_mg = treatments["dose_unit"].map(units["to_mg"]).astype(float)
-    per = treatments["dose_unit"].map(units["per"]).fillna("")
-    size = pd.Series(1.0, index=treatments.index)
-    if per.eq("kg").any() or per.eq("m2").any():
-        weight = value_at(labs, "weight", treatments["start"])
-        size = size.where(per != "kg", weight)
-        if per.eq("m2").any():
-            height = value_at(labs, "height", treatments["start"])
-            size = size.where(per != "m2", body_surface_area(weight, height))
-    return treatments["dose"] * to_mg * size
+    return pd.Series(_dose_mg(treatments, labs), index=treatments.index)
+
+
+def _dose_mg(treatments: pd.DataFrame, labs: pd.DataFrame) -> np.ndarray:
+    """``dose_mg`` as an array."""
+    units = cat.dose_unit_factors()
+    found = [units.get(unit, ("", np.nan)) for unit in treatments["dose_unit"].tolist()]
+    per = np.array([p for p, _ in found], dtype=object)
+    to_mg = np.array([f for _, f in found], dtype=float)
+    size = np.ones(len(per))
+    by_kg, by_m2 = per == "kg", per == "m2"
+    if by_kg.any() or by_m2.any():
+        start = treatments["start"].to_numpy()
+        weight = _latest(labs, "weight", start)
+        size = np.where(by_kg, weight, size)
+        if by_m2.any():
+            bsa = body_surface_area(weight, _latest(labs, "height", start))
+            size = np.where(by_m2, bsa, size)
+    return treatments["dose"].to_numpy(dtype=float) * to_mg * size
 
 
 def daily_dose_mg(treatments: pd.DataFrame, labs: pd.DataFrame) -> pd.Series:
@@ -106,7 +114,8 @@ def glucocorticoid_days(
     catalogue's (FDA prednisolone label, CLINICAL.md §4). An administration
     every N days counts on its days only; ongoing rows run until ``until``.
     """
-    factor = treatments["drug"].map(cat.drugs()["prednisone_factor"]).to_numpy(dtype=float)
+    factors = cat.prednisone_factors()
+    factor = np.array([factors.get(d, np.nan) for d in treatments["drug"].tolist()], dtype=float)
     is_gc = ~np.isnan(factor)
     columns = ["date", "pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs"]
     if not is_gc.any():
@@ -131,7 +140,7 @@ def glucocorticoid_days(
     given = offset % every[row] == 0
     row, offset = row[given], offset[given]
     day = first[row] + offset
-    mg_day = (dose_mg(treatments, labs).to_numpy(dtype=float)[is_gc] * times)[row]
+    mg_day = (_dose_mg(treatments, labs)[is_gc] * times)[row]
     names = column("drug")
     pulse = ((column("kind") == "pulse") & (names == "methylprednisolone"))[row]
     if not len(day):

@@ -71,6 +71,21 @@ def drugs() -> pd.DataFrame:
 
 
 @cache
+def prednisone_factors() -> dict[str, float]:
+    """Prednisone-equivalent factor of each glucocorticoid (drugs without one are absent)."""
+    factor = drugs()["prednisone_factor"]
+    return factor[factor.notna()].to_dict()
+
+
+@cache
+def dose_unit_factors() -> dict[str, tuple[str, float]]:
+    """Each dose unit's (per: 'kg', 'm2' or '', factor to mg: NaN when it has no mass)."""
+    table = dose_units()
+    per = table["per"].fillna("")
+    return {u: (p, f) for u, p, f in zip(table.index, per, table["to_mg"], strict=True)}
+
+
+@cache
 def drug_index() -> dict[str, str]:
     """Every accepted spelling of a drug, normalised, to its canonical name."""
     return _synonym_index(drugs().reset_index())

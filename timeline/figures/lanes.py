@@ -67,17 +67,18 @@ def dose_and_unit(row: dict) -> str:
     return f"{row['dose']:g} {row['dose_unit']}"
 
 
-def record_text(row: dict, axis: TimeAxis, hide_dates: bool, named: bool = True) -> str:
+def record_text(row: dict, named: bool = True) -> str:
     """The whole treatment record for the hover, every user string escaped.
 
-    ``named=False`` leaves out the drug when the trace's template shows it.
+    ``row`` carries its start and end already written for the axis (``start_when``,
+    ``end_when``); ``named=False`` leaves out the drug when the trace's template shows it.
     """
     if row["single"]:
-        when = f"given {axis.when(row['start'], hide_dates)}"
+        when = f"given {row['start_when']}"
     elif row["ongoing"]:
-        when = f"from {axis.when(row['start'], hide_dates)}, ongoing at the end of the record"
+        when = f"from {row['start_when']}, ongoing at the end of the record"
     else:
-        when = f"{axis.when(row['start'], hide_dates)} to {axis.when(row['end'], hide_dates)}"
+        when = f"{row['start_when']} to {row['end_when']}"
     route = row["route"] or "route not given"
     entered = row["drug_input"]
     head = []
@@ -127,13 +128,8 @@ def lane_traces(
     px_per_day: float,
 ) -> list[dict]:
     """Bars for dosing periods, diamonds for pulse days, dots for single doses."""
-    t = case.treatments
-    end_time = (t["end"].dt.normalize() + DAY).where(~t["ongoing"], axis.end)
-    end_time = end_time.where(~t["single"], t["start"].dt.normalize() + DAY)
-    shown = t["drug"].isin(table["drug"]) & (end_time > axis.start) & (t["start"] < axis.end)
-    records = t[shown].assign(end_time=end_time[shown], day0=t["start"].dt.normalize()[shown])
     by_drug: dict[str, list[dict]] = {}
-    for row in records.to_dict("records"):
+    for row in _records(case.treatments, axis, table, options.hide_dates):
         by_drug.setdefault(row["drug"], []).append(row)
     traces: list[dict] = []
     for drug, y, colour, label in zip(
@@ -142,21 +138,63 @@ def lane_traces(
         rows = by_drug.get(drug, [])
         periods = [r for r in rows if not r["single"] and r["kind"] != "pulse"]
         if periods:
-            traces += _bars(periods, y, colour, label, axis, options, theme, px_per_day)
+            traces += _bars(periods, y, colour, label, axis, theme, px_per_day)
         pulses = [r for r in rows if r["kind"] == "pulse"]
         singles = [r for r in rows if r["single"] and r["kind"] != "pulse"]
-        traces += _pulses(pulses, y, colour, axis, options, theme)
-        traces += _singles(singles, y, colour, axis, options, theme)
+        traces += _pulses(pulses, y, colour, axis, theme)
+        traces += _singles(singles, y, colour, axis, theme)
     return traces
 
 
-def _bars(periods, y, colour, label, axis, options, theme, px_per_day) -> list[dict]:
+_RECORD = (
+    "drug",
+    "drug_input",
+    "drug_known",
+    "kind",
+    "dose",
+    "dose_unit",
+    "frequency",
+    "route",
+    "single",
+    "ongoing",
+    "note",
+)
+
+
+def _records(t: pd.DataFrame, axis: TimeAxis, table: pd.DataFrame, hide_dates: bool) -> list[dict]:
+    """The treatment rows on a lane and in the window, as dicts, with where their marks go.
+
+    ``day0``: the first day's midnight; ``end_time``: the midnight after the last
+    day (the window's end while ongoing, the next midnight for a single dose).
+    """
+    day = np.timedelta64(1, "D")
+    start = t["start"].to_numpy(dtype="datetime64[ns]")
+    day0 = start.astype("datetime64[D]")
+    end_time = t["end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") + day
+    end_time = end_time.astype("datetime64[ns]")
+    end_time = np.where(t["ongoing"].to_numpy(dtype=bool), axis.end.to_datetime64(), end_time)
+    end_time = np.where(t["single"].to_numpy(dtype=bool), day0 + day, end_time)
+    shown = np.flatnonzero(
+        np.isin(t["drug"].to_numpy(), table["drug"].to_numpy())
+        & (end_time > axis.start.to_datetime64())
+        & (start < axis.end.to_datetime64())
+    )
+    columns = {name: t[name].to_numpy()[shown].tolist() for name in _RECORD}
+    columns["day0"] = day0[shown].astype("datetime64[ns]")
+    columns["end_time"] = end_time[shown]
+    columns["start_when"] = axis.whens(start[shown], hide_dates)
+    columns["end_when"] = axis.whens(t["end"].to_numpy(dtype="datetime64[ns]")[shown], hide_dates)
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _bars(periods, y, colour, label, axis, theme, px_per_day) -> list[dict]:
     starts = [r["day0"] for r in periods]
     ends = [r["end_time"] for r in periods]
     base, length = axis.span(starts, ends)
     visible_days = length if axis.days else length / 86_400_000
     known = periods[0]["drug_known"]
-    hover = [record_text(r, axis, options.hide_dates, named=not known) for r in periods]
+    hover = [record_text(r, named=not known) for r in periods]
     # a known drug's catalogue name is safe in the template; user text never is
     template = (f"<b>{escape(label)}</b><br>" if known else "") + "%{customdata}<extra></extra>"
     traces = [
@@ -184,7 +222,9 @@ def _bars(periods, y, colour, label, axis, options, theme, px_per_day) -> list[d
         )
     ]
     open_ended = [
-        h for r, h in zip(periods, hover, strict=True) if r["ongoing"] and r["end_time"] >= axis.end
+        h
+        for r, h in zip(periods, hover, strict=True)
+        if r["ongoing"] and r["end_time"] >= axis.end.to_datetime64()
     ]
     if open_ended:
         traces.append(
@@ -204,35 +244,34 @@ def _bars(periods, y, colour, label, axis, options, theme, px_per_day) -> list[d
     return traces
 
 
-def _pulses(rows, y, colour, axis, options, theme) -> list[dict]:
+def _pulses(rows, y, colour, axis, theme) -> list[dict]:
     """A diamond on every pulse day; the round's dose written once, above it."""
+    first, last = axis.start.to_datetime64().astype("datetime64[D]"), axis.end.to_datetime64()
     xs, custom, text = [], [], []
     for r in rows:
-        days = pd.date_range(r["day0"], r["end_time"] - DAY, freq="D")
-        days = days[(days >= axis.start.normalize()) & (days < axis.end)]
-        hover = record_text(r, axis, options.hide_dates)
-        label = f"{r['dose']:g} {r['dose_unit']}"  # per day; the diamonds count the days
-        for i, day in enumerate(days):
-            xs.append(day + DAY / 2)
-            custom.append(hover)
-            text.append(escape(label) if i == len(days) // 2 else "")
-    if not xs:
+        days = np.arange(r["day0"], r["end_time"], np.timedelta64(1, "D"))
+        days = days[(days >= first) & (days < last)]
+        hover = record_text(r)
+        label = escape(f"{r['dose']:g} {r['dose_unit']}")  # per day; the diamonds count the days
+        xs.append(days + np.timedelta64(12, "h"))
+        custom += [hover] * len(days)
+        text += ["" if i != len(days) // 2 else label for i in range(len(days))]
+    if not custom:
         return []
-    return [
-        _marks(axis.x(xs), y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)
-    ]
+    x = axis.x(np.concatenate(xs))
+    return [_marks(x, y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)]
 
 
-def _singles(rows, y, colour, axis, options, theme) -> list[dict]:
+def _singles(rows, y, colour, axis, theme) -> list[dict]:
     """A single administration (an infusion) is a dot on its day, labelled with its dose."""
     if not rows:
         return []
     return [
         _marks(
-            axis.x([r["day0"] + DAY / 2 for r in rows]),
+            axis.x([r["day0"] + np.timedelta64(12, "h") for r in rows]),
             y,
             [escape(dose_text(r)) for r in rows],
-            [record_text(r, axis, options.hide_dates) for r in rows],
+            [record_text(r) for r in rows],
             "circle",
             1.5,
             "Single dose or infusion",

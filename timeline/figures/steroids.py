@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..measures import DAY, glucocorticoid_days
+from ..measures import glucocorticoid_days
 from ..model import Case
 from .arrays import strings
 from .axis import TimeAxis
@@ -36,33 +36,36 @@ def steroid_traces(
     if days.empty:
         return [], None, "mg/day"
     column, unit = steroid_unit(options, days)
-    days = days[(days["date"] + DAY > axis.start) & (days["date"] < axis.end)]
-    if days.empty:
+    date = days["date"].to_numpy()
+    day = np.timedelta64(1, "D")
+    shown = (date + day > axis.start.to_datetime64()) & (date < axis.end.to_datetime64())
+    if not shown.any():
         return [], None, unit
-    per_day = days[column]
+    date, per_day = date[shown], days[column].to_numpy()[shown]
+    pulse_mg = days["pulse_mp_mg"].to_numpy()[shown]
     hover = [
         f"{when}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
         + (f" ({mg_kg:.2f} mg/kg/day)" if not np.isnan(mg_kg) else "")
         + f"<br>cumulative {total:,.0f} mg"
-        + (f"<br>methylprednisolone pulse {pulse_mg:g} mg" if pulse_mg else "")
+        + (f"<br>methylprednisolone pulse {pulse:g} mg" if pulse else "")
         + (f"<br>from {drugs}" if drugs else "")
-        for when, mg, mg_kg, total, pulse_mg, drugs in zip(
-            axis.whens(days["date"], options.hide_dates),
+        for when, mg, mg_kg, total, pulse, drugs in zip(
+            axis.whens(date, options.hide_dates),
             *(
-                days[c].tolist()
-                for c in ("pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs")
+                days[c].to_numpy()[shown].tolist()
+                for c in ("pred_mg", "pred_mg_kg", "pred_mg_total")
             ),
+            pulse_mg.tolist(),
+            days["drugs"].to_numpy()[shown].tolist(),
             strict=True,
         )
     ]
-    # steps: each value holds for its whole day; the last one ends at midnight
-    xs = pd.concat([days["date"], pd.Series([days["date"].iloc[-1] + DAY])], ignore_index=True)
-    ys = pd.concat([per_day, per_day.iloc[[-1]]], ignore_index=True)
     traces: list[dict] = [
         dict(
             type="scatter",
-            x=axis.x(xs),
-            y=ys.to_numpy(),
+            # steps: each value holds for its whole day; the last one ends at midnight
+            x=axis.x(np.append(date, date[-1] + day)),
+            y=np.append(per_day, per_day[-1]),
             mode="lines",
             line={"shape": "hv", "color": STEROID_COLOUR, "width": theme.line},
             fill="tozeroy",
@@ -73,19 +76,16 @@ def steroid_traces(
             hovertemplate="%{customdata}<extra></extra>",
         )
     ]
-    pulse = days["pulse_mp_mg"] > 0
-    ceiling = per_day[~pulse].max() if (~pulse).any() else per_day.max()
-    top = float(ceiling) * 1.6 if pulse.any() else float(per_day.max()) * 1.15
+    pulse = pulse_mg > 0
+    top = _highest(per_day[~pulse]) * 1.6 if pulse.any() else _highest(per_day) * 1.15
     if pulse.any():
-        pulses = days[pulse]
-        text, position = _pulse_labels(
-            pulses["pulse_mp_mg"].to_numpy(), (pulses["date"].diff() != DAY).cumsum().to_numpy()
-        )
+        rounds = np.cumsum(np.diff(date[pulse], prepend=date[pulse][:1] - 2 * day) != day)
+        text, position = _pulse_labels(pulse_mg[pulse], rounds)
         traces.append(
             dict(
                 type="scatter",
-                x=axis.x(pulses["date"] + DAY / 2),
-                y=[top * 0.9] * len(pulses),
+                x=axis.x(date[pulse] + np.timedelta64(12, "h")),
+                y=[top * 0.9] * int(pulse.sum()),
                 mode="markers+text",
                 text=strings(text),
                 textposition=position,
@@ -93,12 +93,18 @@ def steroid_traces(
                 marker={"symbol": "triangle-up", "size": theme.marker + 3, "color": STEROID_COLOUR},
                 name="Pulse day, off scale (actual dose)",
                 showlegend=False,
-                customdata=strings([hover[i] for i in np.flatnonzero(pulse.to_numpy())]),
+                customdata=strings([hover[i] for i in np.flatnonzero(pulse)]),
                 hovertemplate="%{customdata}<extra></extra>",
                 cliponaxis=False,
             )
         )
     return traces, [0, top], unit
+
+
+def _highest(values: np.ndarray) -> float:
+    """The largest value, missing ones left out; NaN when none is known."""
+    known = values[~np.isnan(values)]
+    return float(known.max()) if len(known) else np.nan
 
 
 def _dose_text(mg: float) -> str:
