@@ -119,14 +119,25 @@ def test_lab_values_equal_the_case_values(bundled, timeline, test):
     ],
 )
 def test_mas_thresholds_in_the_panels_unit(timeline, label, value):
-    lines = [
-        t
-        for t in traces_on(timeline, panel_axis(timeline, label))
-        if t.name and t.name.startswith("MAS 2016")
-    ]
+    y = panel_axis(timeline, label)
+    lines = [s for s in timeline.layout.shapes if s.type == "line" and s.yref == y and s.y0 == s.y1]
     assert len(lines) == 1
-    assert lines[0].y[0] == pytest.approx(value)
+    assert lines[0].y0 == pytest.approx(value)
     assert lines[0].line.dash == "dash"
+    assert (lines[0].xref, lines[0].x0, lines[0].x1) == (f"{y.replace('y', 'x')} domain", 0, 1)
+    (name,) = [a for a in timeline.layout.annotations if a.yref == y]
+    assert name.text.startswith("MAS 2016 ")
+    log = timeline.layout[y.replace("y", "yaxis")].type == "log"
+    assert name.y == pytest.approx(np.log10(value) if log else value)  # beside its line
+
+
+@pytest.mark.parametrize(("label", "low", "high"), [("Ferritin", 10, 140), ("Platelets", 150, 450)])
+def test_reference_range_is_a_band_across_its_panel(timeline, label, low, high):
+    # the bundled case gives no ranges: the catalogue's defaults (CLINICAL.md §3)
+    y = panel_axis(timeline, label)
+    (band,) = [s for s in timeline.layout.shapes if s.type == "rect" and s.yref == y]
+    assert (band.y0, band.y1) == (low, high)
+    assert (band.xref, band.x0, band.x1) == (f"{y.replace('y', 'x')} domain", 0, 1)
 
 
 def test_every_panel_title_carries_its_unit(timeline):

@@ -157,7 +157,7 @@ def _assemble(shared: _Shared, parts: tuple[str, ...], name: str) -> go.Figure:
             out.data.append({**trace, "xaxis": _ref("x", i), "yaxis": _ref("y", i)})
         _style_row(out, i, row, theme, shared.lane_table, shared.has_course, axis)
     if "labs" in parts or "lanes" in parts:
-        out.shapes += shared.criteria
+        out.shapes[:0] = shared.criteria
     _notes(out, shared.notes, rows, axis, theme)
     out.data += legend
     _finish(out, theme, axis, heights)
@@ -293,20 +293,32 @@ def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, table, has_course, 
         yaxis.update(type="log" if panel.log else "linear", range=panel.y_range)
         if panel.log:
             yaxis.update(dtick=1)  # one tick per power of ten
-        x0, x1 = axis.range()
-        for value, label, dash in panel.lines:
-            out.data.append(
+        if panel.band is not None:  # across the panel: over the grid and shading, under the data
+            out.shapes.append(
                 {
-                    "type": "scatter",
-                    "x": [x0, x1],
-                    "y": [value, value],
-                    "mode": "lines",
-                    "hoverinfo": "skip",
-                    "showlegend": False,
-                    "name": label,
+                    "type": "rect",
+                    "xref": xd,
+                    "yref": y,
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": panel.band[0],
+                    "y1": panel.band[1],
+                    "layer": "below",
+                    "line": {"width": 0},
+                    "fillcolor": REFERENCE_BAND,
+                }
+            )
+        for value, label, dash in panel.lines:
+            out.shapes.append(
+                {
+                    "type": "line",
+                    "xref": xd,
+                    "yref": y,
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": value,
+                    "y1": value,
                     "line": {"color": MUTED, "width": 1.2, "dash": dash},
-                    "xaxis": _ref("x", i),
-                    "yaxis": y,
                 }
             )
             out.annotations.append(

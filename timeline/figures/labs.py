@@ -16,12 +16,12 @@ from .arrays import strings
 from .axis import TimeAxis
 from .downsample import keep_for_display
 from .options import DEFAULT_LABS, FigureOptions
-from .theme import LAB_LINE, OUT_OF_RANGE, REFERENCE_BAND, Theme
+from .theme import LAB_LINE, OUT_OF_RANGE, Theme
 
 
 @dataclass(frozen=True)
 class Panel:
-    """One lab panel's content: traces, its title, axis type, and labelled lines."""
+    """One lab panel's content: traces, its title, axis type, labelled lines, the band."""
 
     test: str
     title: str
@@ -29,6 +29,7 @@ class Panel:
     traces: list
     lines: list[tuple[float, str, str]]  # (value, label, dash)
     y_range: list[float] | None
+    band: tuple[float, float] | None = None  # the reference range drawn, (low, high)
 
 
 def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
@@ -244,24 +245,10 @@ def lab_panel(
     traces: list = []
     low, high = _reference(low_ref, high_ref)
     y_min, y_max = float(value.min()), float(value.max())
-    if not (np.isnan(low) and np.isnan(high)):
+    band = None
+    if not (np.isnan(low) and np.isnan(high)):  # a one-sided range runs to the data's edge
         band_low = low if not np.isnan(low) else (y_min / 2 if log else min(0.0, y_min))
-        band_high = high if not np.isnan(high) else y_max
-        x0, x1 = axis.range()
-        traces.append(
-            dict(
-                type="scatter",
-                x=[x0, x1, x1, x0, x0],
-                y=[band_low, band_low, band_high, band_high, band_low],
-                fill="toself",
-                fillcolor=REFERENCE_BAND,
-                line={"width": 0},
-                mode="lines",
-                hoverinfo="skip",
-                showlegend=False,
-                name="Reference range",
-            )
-        )
+        band = (band_low, high if not np.isnan(high) else y_max)
     if len(dx):
         traces.append(
             dict(
@@ -327,4 +314,4 @@ def lab_panel(
     else:
         pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
         y_range = [lo - pad if lo < 0 or lo - pad > 0 else 0, hi + pad]
-    return Panel(test, title, log, traces, lines, y_range)
+    return Panel(test, title, log, traces, lines, y_range, band)
