@@ -65,6 +65,8 @@ class _Row:
     title: str = ""
     traces: list = field(default_factory=list)
     panel: Panel | None = None
+    lane_ticks: tuple[list[int], list[str]] | None = None  # (positions, names) on a lanes row
+    class_bands: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,9 +87,7 @@ class _Shared:
     theme: Theme
     plot_px: float
     rows: list[_Row]
-    lane_table: pd.DataFrame
-    has_course: bool
-    events: pd.DataFrame
+    events: list[tuple]  # (x, label, kind, label row, label ends at its line)
     criteria: list[dict]
     default_labs: bool
     notes: tuple[tuple[float, str, str], ...]
@@ -99,7 +99,7 @@ def _shared(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Shar
         theme = dataclasses.replace(theme, width=options.size[0], height=options.size[1])
     axis = time_axis(case, options)
     plot_px = (theme.width or PAGE_WIDTH) - _left_px(theme) - _right_px(theme)
-    rows, table, has_course = _rows(case, options, axis, theme, parts, plot_px / axis.span_days)
+    rows, table = _rows(case, options, axis, theme, parts, plot_px / axis.span_days)
     criteria = _criteria_shapes(case, options, axis) if {"lanes", "labs"} & set(parts) else []
     notes = options.annotations
     if notes is None:
@@ -109,9 +109,7 @@ def _shared(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Shar
         theme,
         plot_px,
         rows,
-        table,
-        has_course,
-        _events(case, axis, table),
+        _event_marks(_events(case, axis, table), axis, theme, plot_px),
         criteria,
         options.labs is None,
         notes,
@@ -149,13 +147,13 @@ def _assemble(shared: _Shared, parts: tuple[str, ...], name: str) -> go.Figure:
     out = _Parts()
     # event labels sit above the top panel's own title when it has one
     lift = theme.small + 8 if rows[0].title else 0
-    label_rows = _event_labels(out, shared.events, axis, theme, shared.plot_px, lift)
+    label_rows = _event_labels(out, shared.events, theme, lift)
     legend = _legend(parts, theme, len(rows))
     heights = _place_rows(out, rows, theme, axis, label_rows, len(legend), lift)
     for i, row in enumerate(rows, start=1):
         for trace in row.traces:
             out.data.append({**trace, "xaxis": _ref("x", i), "yaxis": _ref("y", i)})
-        _style_row(out, i, row, theme, shared.lane_table, shared.has_course, axis)
+        _style_row(out, i, row, theme, axis)
     if "labs" in parts or "lanes" in parts:
         out.shapes[:0] = shared.criteria
     _notes(out, shared.notes, rows, axis, theme)
@@ -185,7 +183,9 @@ def _rows(case, options, axis, theme, parts, px_per_day):
         table.index = table.index + offset
         traces = course_traces(case, options, axis, theme, 0) if has_course else []
         traces += lane_traces(case, options, axis, theme, table, px_per_day)
-        rows.append(_Row("lanes", theme.lane_px * (len(table) + offset), "", traces))
+        height = theme.lane_px * (len(table) + offset)
+        ticks = lane_ticks(table, has_course, theme)
+        rows.append(_Row("lanes", height, "", traces, None, ticks, class_bands(table)))
     if "steroids" in parts:
         traces, y_range, unit = steroid_traces(case, options, axis, theme)
         if traces:
@@ -204,7 +204,7 @@ def _rows(case, options, axis, theme, parts, px_per_day):
         for test in chosen_labs(case, options):
             panel = lab_panel(by_test[test], test, options, axis, theme)
             rows.append(_Row("lab", theme.lab_px, panel.title, panel.traces, panel))
-    return rows, table, has_course
+    return rows, table
 
 
 def _legend_rows(entries: int, theme: Theme) -> int:
@@ -259,11 +259,11 @@ def _place_rows(
     return {"height": height, "top": top, "bottom": bottom, "plot": plot}
 
 
-def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, table, has_course, axis) -> None:
+def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, axis: TimeAxis) -> None:
     yaxis = out.layout[_axis_key("y", i)]
     xd, yd, y = f"{_ref('x', i)} domain", f"{_ref('y', i)} domain", _ref("y", i)
     if row.kind == "lanes":
-        ticks, labels = lane_ticks(table, has_course, theme)
+        ticks, labels = row.lane_ticks
         yaxis.update(
             tickvals=ticks,
             ticktext=labels,
@@ -271,7 +271,7 @@ def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, table, has_course, 
             showgrid=False,
             tickfont={"size": theme.font_size - 1, "color": INK},
         )
-        for n, (first, last, _) in enumerate(class_bands(table)):
+        for n, (first, last, _) in enumerate(row.class_bands):
             if n % 2 == 0:
                 out.shapes.append(
                     {
@@ -412,12 +412,10 @@ def stagger(left: list[float], widths: list[float], gap: float) -> list[int]:
     return rows
 
 
-def _event_labels(
-    out: _Parts, events: pd.DataFrame, axis: TimeAxis, theme: Theme, plot_px: float, lift: int = 0
-) -> int:
-    """A line per event across every panel; labels above, stacked so none overlap."""
+def _event_marks(events: pd.DataFrame, axis: TimeAxis, theme: Theme, plot_px: float) -> list:
+    """Each event's x, label, kind and label row: rows stacked so no two labels overlap."""
     if events.empty:
-        return 0
+        return []
     px = ((events["time"] - axis.start) / (axis.end - axis.start) * plot_px).to_numpy()
     widths = np.array([len(label) * theme.small * 0.6 + 4 for label in events["label"]])
     flip = px + widths > plot_px  # near the right edge, the label ends at its line
@@ -426,11 +424,14 @@ def _event_labels(
     rows = np.empty(len(events), dtype=int)
     rows[order] = stagger(left[order].tolist(), widths[order].tolist(), gap=8)
     xs = axis.x(events["time"])
+    xs = xs.tolist() if axis.days else xs
+    return list(zip(xs, events["label"], events["kind"], rows.tolist(), flip.tolist(), strict=True))
+
+
+def _event_labels(out: _Parts, events: list, theme: Theme, lift: int = 0) -> int:
+    """A line per event across every panel; labels above, stacked so none overlap."""
     line_height = theme.small + 7
-    for x, label, kind, row, right in zip(
-        xs, events["label"], events["kind"], rows, flip, strict=True
-    ):
-        x = float(x) if axis.days else x
+    for x, label, kind, row, right in events:
         out.shapes.append(
             {
                 "type": "line",
@@ -457,12 +458,12 @@ def _event_labels(
                 "yref": "paper",
                 "yanchor": "bottom",
                 "xanchor": "right" if right else "left",
-                "yshift": 4 + lift + int(row) * line_height,
+                "yshift": 4 + lift + row * line_height,
                 "showarrow": False,
                 "font": {"size": theme.small, "color": INK if kind == "event" else MUTED},
             }
         )
-    return int(rows.max()) + 1
+    return max((e[3] for e in events), default=-1) + 1
 
 
 def _criteria_shapes(case: Case, options: FigureOptions, axis: TimeAxis) -> list[dict]:
@@ -628,10 +629,9 @@ def _axis_styles(theme: Theme) -> dict:
 
 def _finish(out: _Parts, theme: Theme, axis: TimeAxis, heights: dict) -> None:
     n = sum(1 for key in out.layout if key.startswith("xaxis"))
+    shared = {"range": axis.range(), "type": "linear" if axis.days else "date", **_day_ticks(axis)}
     for i in range(1, n + 1):
-        out.layout[_axis_key("x", i)].update(
-            range=axis.range(), type="linear" if axis.days else "date", **_day_ticks(axis)
-        )
+        out.layout[_axis_key("x", i)].update(shared)
     out.layout[_axis_key("x", n)]["title"] = {
         "text": axis.title,
         "font": {"size": theme.small},
