@@ -71,6 +71,25 @@ def test_hover_on_a_bar_shows_its_dose(chromium_browser, url):
     page.close()
 
 
+def test_exported_html_draws_offline(chromium_browser, bundled, tmp_path):
+    from timeline.export import html_bytes
+    from timeline.figures import build_figure
+
+    path = tmp_path / "timeline.html"
+    path.write_bytes(html_bytes(build_figure(bundled), "Timeline"))
+    page = chromium_browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors, requests = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+    assert page.locator(".bars .point").count() > 0  # the lanes drew
+    assert "Ruxolitinib" in page.locator(".js-plotly-plot").inner_text()
+    assert errors == []
+    assert all(url.startswith("file:") for url in requests), requests
+    page.close()
+
+
 def test_screenshots_dir_is_ignored_by_git():
     assert "/screenshots/" in Path(ROOT / ".gitignore").read_text()
 

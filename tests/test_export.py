@@ -96,10 +96,15 @@ def test_deck_has_the_slides_pictures_table_and_notes(files):
 
 
 def test_html_is_self_contained(files):
+    from timeline import _renderer
+
     html = files["timeline.html"].decode()
     assert not re.search(r"<script[^>]+src=", html)  # plotly.js is inline
     assert not re.search(r"<link[^>]+href=", html)
     assert "Plotly.newPlot" in html
+    # the basic bundle the images use, a quarter of plotly.py's full one
+    assert _renderer.PLOTLY_BASIC.read_text(encoding="utf-8") in html
+    assert len(files["timeline.html"]) < 2_000_000
 
 
 def test_no_identifier_and_no_calendar_date_in_any_file(files):
@@ -176,7 +181,10 @@ def test_every_figure_uses_only_trace_types_the_renderer_draws(bundled, tmp_path
 def test_a_trace_type_the_renderer_lacks_is_refused_not_dropped():
     import plotly.graph_objects as go
 
-    from timeline.export import image_bytes
+    from timeline.export import html_bytes, image_bytes
 
+    heatmap = go.Figure(go.Heatmap(z=[[1, 2]]))
     with pytest.raises(ValueError, match="heatmap"):
-        image_bytes(go.Figure(go.Heatmap(z=[[1, 2]])), "png", 300, 200, 1)
+        image_bytes(heatmap, "png", 300, 200, 1)
+    with pytest.raises(ValueError, match="heatmap"):
+        html_bytes(heatmap, "a heatmap")

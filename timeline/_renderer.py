@@ -77,15 +77,18 @@ def start() -> None:
         _opening = asyncio.run_coroutine_threadsafe(_open(), _loop)
 
 
+def check_basic(figure, what: str) -> None:
+    """Refuse a figure the basic bundle cannot draw whole (it would drop the trace)."""
+    unsupported = {trace.type for trace in figure.data} - BASIC_TRACE_TYPES
+    if unsupported:
+        msg = f"{what} draws only {sorted(BASIC_TRACE_TYPES)} traces, not {sorted(unsupported)}"
+        raise ValueError(msg)
+
+
 def render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     """One figure as png, svg or pdf bytes, laid out at width x height, pixels x scale."""
     global _opening
-    unsupported = {trace.type for trace in figure.data} - BASIC_TRACE_TYPES
-    if unsupported:
-        msg = (
-            f"image export draws only {sorted(BASIC_TRACE_TYPES)} traces, not {sorted(unsupported)}"
-        )
-        raise ValueError(msg)
+    check_basic(figure, "image export")
     start()
     with LOCK:
         try:

@@ -81,15 +81,21 @@ def _render(figure: go.Figure, fmt: str, size: Size) -> bytes:
 
 
 def html_bytes(figure: go.Figure, title: str) -> bytes:
-    """One self-contained page: plotly.js embedded, nothing loaded from elsewhere."""
+    """One self-contained page: plotly.js embedded, nothing loaded from elsewhere.
+
+    It embeds the basic bundle the images use (1.2 MB, where plotly.py's own is 4.8 MB).
+    """
+    _renderer.check_basic(figure, "HTML export")
     text = pio.to_html(
         figure,
-        include_plotlyjs=True,
+        include_plotlyjs=False,
         full_html=True,
         include_mathjax=False,
         config={"displaylogo": False, "responsive": True},
     )
-    return text.replace("<head>", f"<head><title>{_html_escape(title)}</title>", 1).encode()
+    plotly_js = _renderer.PLOTLY_BASIC.read_text(encoding="utf-8")
+    head = f"<head><title>{_html_escape(title)}</title><script>{plotly_js}</script>"
+    return text.replace("<head>", head, 1).encode()
 
 
 def _html_escape(text: str) -> str:
