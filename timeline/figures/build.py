@@ -153,7 +153,7 @@ def _assemble(shared: _Shared, parts: tuple[str, ...], name: str) -> go.Figure:
     for i, row in enumerate(rows, start=1):
         for trace in row.traces:
             out.data.append({**trace, "xaxis": _ref("x", i), "yaxis": _ref("y", i)})
-        _style_row(out, i, row, theme, axis)
+        _style_row(out, i, row, theme)
     if "labs" in parts or "lanes" in parts:
         out.shapes[:0] = shared.criteria
     _notes(out, shared.notes, rows, axis, theme)
@@ -259,7 +259,21 @@ def _place_rows(
     return {"height": height, "top": top, "bottom": bottom, "plot": plot}
 
 
-def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, axis: TimeAxis) -> None:
+def _across(i: int, kind: str, y0: float, y1: float, **style) -> dict:
+    """A rect or line across row i's whole width, y0 to y1 in its data units; under the
+    data unless ``style`` says otherwise."""
+    where = {"xref": f"{_ref('x', i)} domain", "yref": _ref("y", i), "x0": 0, "x1": 1}
+    return {
+        "type": kind,
+        **where,
+        "y0": y0,
+        "y1": y1,
+        "layer": "below",
+        "line": {"width": 0},
+    } | style
+
+
+def _style_row(out: _Parts, i: int, row: _Row, theme: Theme) -> None:
     yaxis = out.layout[_axis_key("y", i)]
     xd, yd, y = f"{_ref('x', i)} domain", f"{_ref('y', i)} domain", _ref("y", i)
     if row.kind == "lanes":
@@ -274,18 +288,7 @@ def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, axis: TimeAxis) -> 
         for n, (first, last, _) in enumerate(row.class_bands):
             if n % 2 == 0:
                 out.shapes.append(
-                    {
-                        "type": "rect",
-                        "xref": xd,
-                        "yref": y,
-                        "x0": 0,
-                        "x1": 1,
-                        "y0": first - 0.5,
-                        "y1": last + 0.5,
-                        "layer": "below",
-                        "line": {"width": 0},
-                        "fillcolor": "rgba(0,0,0,0.04)",
-                    }
+                    _across(i, "rect", first - 0.5, last + 0.5, fillcolor="rgba(0,0,0,0.04)")
                 )
         return
     panel = row.panel
@@ -293,34 +296,11 @@ def _style_row(out: _Parts, i: int, row: _Row, theme: Theme, axis: TimeAxis) -> 
         yaxis.update(type="log" if panel.log else "linear", range=panel.y_range)
         if panel.log:
             yaxis.update(dtick=1)  # one tick per power of ten
-        if panel.band is not None:  # across the panel: over the grid and shading, under the data
-            out.shapes.append(
-                {
-                    "type": "rect",
-                    "xref": xd,
-                    "yref": y,
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": panel.band[0],
-                    "y1": panel.band[1],
-                    "layer": "below",
-                    "line": {"width": 0},
-                    "fillcolor": REFERENCE_BAND,
-                }
-            )
+        if panel.band is not None:  # after the criteria shading, so it shows through it
+            out.shapes.append(_across(i, "rect", *panel.band, fillcolor=REFERENCE_BAND))
         for value, label, dash in panel.lines:
-            out.shapes.append(
-                {
-                    "type": "line",
-                    "xref": xd,
-                    "yref": y,
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": value,
-                    "y1": value,
-                    "line": {"color": MUTED, "width": 1.2, "dash": dash},
-                }
-            )
+            line = {"color": MUTED, "width": 1.2, "dash": dash}
+            out.shapes.append(_across(i, "line", value, value, layer="above", line=line))
             out.annotations.append(
                 {
                     "text": escape(label),
