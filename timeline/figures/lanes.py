@@ -14,7 +14,7 @@ from ..model import Case
 from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
-from .theme import Theme
+from .theme import INK, Theme
 
 COURSE_LANE = "Clinical course"
 _MARK_DROP = 0.2  # markers sit low in their lane so the dose written above stays inside it
@@ -197,30 +197,11 @@ def _bars(periods, y, colour, label, axis, theme, px_per_day) -> list[dict]:
     hover = [record_text(r, named=not known) for r in periods]
     # a known drug's catalogue name is safe in the template; user text never is
     template = (f"<b>{escape(label)}</b><br>" if known else "") + "%{customdata}<extra></extra>"
-    traces = [
-        dict(
-            type="bar",
-            orientation="h",
-            base=base,
-            x=length,
-            y=[y] * len(periods),
-            width=0.62,
-            name=label,
-            showlegend=False,
-            marker={"color": colour, "line": {"color": "white", "width": 1.5}},
-            text=[
-                escape(bar_label(r, d, px_per_day, theme.small))
-                for r, d in zip(periods, visible_days, strict=True)
-            ],
-            textposition="inside",
-            insidetextanchor="middle",
-            constraintext="none",
-            textangle=0,
-            textfont={"color": "white", "size": theme.small},
-            customdata=strings(hover),
-            hovertemplate=template,
-        )
+    text = [
+        escape(bar_label(r, d, px_per_day, theme.small))
+        for r, d in zip(periods, visible_days, strict=True)
     ]
+    traces = [_lane_bar(base, length, y, label, colour, 1.5, text, "white", hover, template, theme)]
     open_ended = [
         h
         for r, h in zip(periods, hover, strict=True)
@@ -338,26 +319,34 @@ def course_traces(
             strict=True,
         )
     ]
+    text = [escape(label) for label in labels]
+    template = "%{customdata}<extra></extra>"
     return [
-        dict(
-            type="bar",
-            orientation="h",
-            base=base,
-            x=length,
-            y=[y] * len(labels),
-            width=0.62,
-            name=COURSE_LANE,
-            showlegend=False,
-            marker={"color": "#BBBBBB", "line": {"color": "white", "width": 1}},
-            text=strings([escape(label) for label in labels]),
-            textposition="inside",
-            insidetextanchor="middle",
-            constraintext="none",
-            textfont={"color": "#222222", "size": theme.small},
-            customdata=strings(hover),
-            hovertemplate="%{customdata}<extra></extra>",
-        )
+        _lane_bar(base, length, y, COURSE_LANE, "#BBBBBB", 1, text, INK, hover, template, theme)
     ]
+
+
+def _lane_bar(base, length, y, name, colour, outline, text, text_colour, hover, template, theme):
+    """Horizontal bars in one lane, each labelled inside (left empty where it does not fit)."""
+    return dict(
+        type="bar",
+        orientation="h",
+        base=base,
+        x=length,
+        y=[y] * len(text),
+        width=0.62,
+        name=name,
+        showlegend=False,
+        marker={"color": colour, "line": {"color": "white", "width": outline}},
+        text=strings(text),
+        textposition="inside",
+        insidetextanchor="middle",
+        constraintext="none",
+        textangle=0,
+        textfont={"color": text_colour, "size": theme.small},
+        customdata=strings(hover),
+        hovertemplate=template,
+    )
 
 
 def class_bands(table: pd.DataFrame) -> list[tuple[int, int, str]]:
