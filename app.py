@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from timeline import CaseLoadError, load_case, load_case_bytes
+from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, TEMPLATE, bundled_cases
 from timeline.export import SIZES, export_files
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
@@ -109,7 +110,7 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
         responses,
         key=f"treatment:{key}",
         index=responses.index(preferred) if preferred else None,
-        format_func=str.capitalize,
+        format_func=drug_label,
     )
     drugs, labs = drug_choices(case), lab_choices(case)
     lanes = side.multiselect(

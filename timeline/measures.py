@@ -70,6 +70,16 @@ def daily_dose_mg(treatments: pd.DataFrame, labs: pd.DataFrame) -> pd.Series:
     return dose_mg(treatments, labs) * per_day
 
 
+def lab_flags(value, low, high) -> np.ndarray:
+    """'high' above the row's upper limit, 'low' below its lower one, else ''.
+
+    A missing value or limit flags nothing.
+    """
+    value, low, high = (np.asarray(v, dtype=float) for v in (value, low, high))
+    with np.errstate(invalid="ignore"):
+        return np.where(value > high, "high", np.where(value < low, "low", ""))
+
+
 # --- time -----------------------------------------------------------------------
 
 DAY = pd.Timedelta(days=1)
@@ -115,8 +125,9 @@ def glucocorticoid_days(
     every N days counts on its days only; ongoing rows run until ``until``.
     """
     factors = cat.prednisone_factors()
-    factor = np.array([factors.get(d, np.nan) for d in treatments["drug"].tolist()], dtype=float)
-    is_gc = ~np.isnan(factor)
+    names_all = treatments["drug"].tolist()
+    factor = np.array([factors.get(d, np.nan) for d in names_all], dtype=float)
+    is_gc = np.array([cat.is_glucocorticoid(d) for d in names_all], dtype=bool)
     columns = ["date", "pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs"]
     if not is_gc.any():
         return pd.DataFrame(columns=columns)

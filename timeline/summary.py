@@ -8,8 +8,16 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue as cat
-from .measures import DAY, glucocorticoid_days, mas_2016, record_end, resolve_anchor
+from .measures import (
+    DAY,
+    glucocorticoid_days,
+    lab_flags,
+    mas_2016,
+    record_end,
+    resolve_anchor,
+)
 from .model import Case
+from .text import dose_text
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,7 @@ def _fever_threshold() -> float:
 def default_treatment(case: Case) -> str | None:
     """The treatment whose response to summarise unless the user chooses: the
     non-glucocorticoid drug started last (in a refractory case, the rescue therapy)."""
-    factor = cat.drugs()["prednisone_factor"]
-    t = case.treatments[case.treatments["drug"].map(lambda d: pd.isna(factor.get(d, np.nan)))]
+    t = case.treatments[~case.treatments["drug"].map(cat.is_glucocorticoid).astype(bool)]
     if t.empty:
         return None
     return str(t.groupby("drug")["start"].min().idxmax())
@@ -113,7 +120,7 @@ def case_summary(case: Case, treatment: str | None = None, horizon_days: int = 7
             key_days.append((label, _day(case, when)))
     if treatment and (case.treatments["drug"] == treatment).any():
         first = case.treatments.loc[case.treatments["drug"] == treatment, "start"].min()
-        key_days.append((f"{_label(treatment)} start", _day(case, first)))
+        key_days.append((f"{cat.drug_label(treatment)} start", _day(case, first)))
     steroids = glucocorticoid_days(
         case.treatments, case.labs, record_end(case.treatments, case.events, case.labs)
     )
@@ -130,10 +137,6 @@ def case_summary(case: Case, treatment: str | None = None, horizon_days: int = 7
         cumulative_pred_mg_kg=per_kg,
         response=response_to(case, treatment, horizon_days) if treatment else None,
     )
-
-
-def _label(drug: str) -> str:
-    return drug[:1].upper() + drug[1:]
 
 
 def summary_lines(summary: Summary) -> list[str]:
@@ -161,7 +164,9 @@ def summary_lines(summary: Summary) -> list[str]:
                 f"ferritin {r.ferritin_before:,.0f} → {r.ferritin_after:,.0f} ng/mL "
                 f"({r.ferritin_change_pct:+.0f} %) by Day {r.ferritin_after_day}"
             )
-        lines.append(f"After {_label(r.treatment)} (Day {r.start_day}): " + "; ".join(parts))
+        lines.append(
+            f"After {cat.drug_label(r.treatment)} (Day {r.start_day}): " + "; ".join(parts)
+        )
     return lines
 
 
@@ -184,7 +189,7 @@ def window_presets(case: Case, treatment: str | None = None) -> dict[str, tuple]
         rows = case.treatments[case.treatments["drug"] == treatment]
         end = record_end(case.treatments, case.events, case.labs)
         last = end if rows["ongoing"].any() else rows["end"].fillna(rows["start"]).max() + DAY
-        presets[f"{_label(treatment)} course"] = (
+        presets[f"{cat.drug_label(treatment)} course"] = (
             rows["start"].min().normalize() - 7 * DAY,
             min(last + 14 * DAY, end),
         )
@@ -202,7 +207,9 @@ def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     given = pd.DataFrame(
         {
             "drug": given["drug_input"],
-            "dose": given["dose"].map("{:g}".format) + " " + given["dose_unit"],
+            "dose": [
+                dose_text(d, u) for d, u in zip(given["dose"], given["dose_unit"], strict=True)
+            ],
             "frequency": given["frequency"],
             "route": given["route"],
             "kind": given["kind"],
@@ -216,11 +223,7 @@ def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             "value": labs["qualifier"] + labs["value"].map("{:.6g}".format),
             "unit": labs["unit"],
             "drawn": [f"Day {_day(case, x)}" for x in labs["time"]],
-            "flag": np.where(
-                labs["value"] > labs["ref_high"],
-                "high",
-                np.where(labs["value"] < labs["ref_low"], "low", ""),
-            ),
+            "flag": lab_flags(labs["value"], labs["ref_low"], labs["ref_high"]),
         }
     )
     return given.reset_index(drop=True), labs.reset_index(drop=True)
@@ -238,14 +241,9 @@ class Course:
     pulse_dose: str
 
 
-def _dose_text(row) -> str:
-    short = cat.frequencies()["short"].get(row.frequency, row.frequency)
-    return f"{row.dose:g} {row.dose_unit}" + ("" if row.single else f" {short}")
-
-
 def _doses(rows: pd.DataFrame) -> tuple[str, ...]:
     """Each dose once, in order; a single dose given more than once shows its count."""
-    texts = [_dose_text(r) for r in rows.itertuples()]
+    texts = [dose_text(r.dose, r.dose_unit, r.frequency, r.single) for r in rows.itertuples()]
     singles = rows["single"].tolist()
     counts: dict[str, int] = {}
     for text, single in zip(texts, singles, strict=True):
@@ -271,13 +269,13 @@ def treatment_courses(case: Case) -> list[Course]:
         last = None if rows["ongoing"].any() else rows["end"].fillna(rows["start"]).max()
         courses.append(
             Course(
-                drug=_label(drug),
+                drug=cat.drug_label(drug),
                 first_day=_day(case, rows["start"].min()),
                 last_day=None if last is None else _day(case, last),
                 doses=_doses(regular),
                 pulse_days=pulse_days,
                 pulse_dose=" / ".join(
-                    dict.fromkeys(f"{r.dose:g} {r.dose_unit}" for r in pulses.itertuples())
+                    dict.fromkeys(dose_text(r.dose, r.dose_unit) for r in pulses.itertuples())
                 ),
             )
         )
@@ -335,6 +333,9 @@ def summary_table(case: Case, treatment: str | None) -> list[tuple[str, str]]:
     lines = summary_lines(summary)
     if summary.response is not None:
         rows.append(
-            (f"Response to {_label(summary.response.treatment)}", lines[-1].split(": ", 1)[1])
+            (
+                f"Response to {cat.drug_label(summary.response.treatment)}",
+                lines[-1].split(": ", 1)[1],
+            )
         )
     return rows

@@ -17,6 +17,7 @@ import pandera.pandas as pa
 from . import catalogue as cat
 from .errors import CaseLoadError, Problem, Severity
 from .format import CASE_KEYS, NO, TABLES, TREATMENT_KINDS, YES, Field
+from .measures import resolve_anchor
 from .model import (
     DATETIME,
     RULES,
@@ -438,7 +439,7 @@ def _labs(table: RawTable, problems: list[Problem]) -> pd.DataFrame | None:
     divide = conversion["divide"].where(known, 1.0)
 
     def convert(values: pd.Series) -> pd.Series:
-        return (values + offset) * multiply / divide
+        return cat.convert(values, offset, multiply, divide)
 
     from_input = ref_low.notna() | ref_high.notna()
     default_low = test.map(catalogue["ref_low"]).astype(float)
@@ -569,11 +570,8 @@ def _anchor_time(
     info: CaseInfo, events: pd.DataFrame, where: str, problems: list[Problem]
 ) -> pd.Timestamp | None:
     """Day 0 is the first event whose type or label matches the case's anchor."""
-    key = cat.name_key(info.anchor)
-    match = events[
-        (events["type"].map(cat.name_key) == key) | (events["label"].map(cat.name_key) == key)
-    ]
-    if match.empty:
+    anchor = resolve_anchor(events, info.anchor)
+    if anchor is None:
         problems.append(
             Problem(
                 Severity.ERROR,
@@ -584,8 +582,7 @@ def _anchor_time(
                 value=info.anchor,
             )
         )
-        return None
-    return match["start"].min().normalize()
+    return anchor
 
 
 def build_case(raw: RawCase) -> Case:

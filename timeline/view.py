@@ -9,8 +9,9 @@ import pandas as pd
 
 from . import catalogue as cat
 from .errors import Problem
-from .measures import DAY
+from .measures import DAY, lab_flags
 from .model import Case
+from .text import dose_text
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -45,7 +46,7 @@ def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:
                 "single dose",
                 np.where(t["ongoing"], "ongoing", _when(t["end"], case.anchor_time, hide_dates)),
             ),
-            "dose": t["dose"].map("{:g}".format) + " " + t["dose_unit"],
+            "dose": [dose_text(d, u) for d, u in zip(t["dose"], t["dose_unit"], strict=True)],
             "frequency": t["frequency"],
             "route": t["route"],
             "kind": t["kind"],
@@ -72,11 +73,7 @@ def events_table(case: Case, hide_dates: bool) -> pd.DataFrame:
 def labs_table(case: Case, hide_dates: bool) -> pd.DataFrame:
     labs = case.labs
     labels = cat.labs()["label"]
-    flag = np.where(
-        labs["value"] > labs["ref_high"],
-        "high",
-        np.where(labs["value"] < labs["ref_low"], "low", ""),
-    )
+    flag = lab_flags(labs["value"], labs["ref_low"], labs["ref_high"])
     return pd.DataFrame(
         {
             "time": _when(labs["time"], case.anchor_time, hide_dates),
@@ -126,13 +123,12 @@ def lab_choices(case: Case) -> dict[str, str]:
 
 
 def drug_choices(case: Case) -> dict[str, str]:
-    return {d: d[:1].upper() + d[1:] for d in case.treatments["drug"].unique()}
+    return {d: cat.drug_label(d) for d in case.treatments["drug"].unique()}
 
 
 def response_choices(case: Case) -> list[str]:
     """Treatments whose response is worth summarising: every non-glucocorticoid drug."""
-    factor = cat.drugs()["prednisone_factor"]
-    return [d for d in case.treatments["drug"].unique() if pd.isna(factor.get(d, np.nan))]
+    return [d for d in case.treatments["drug"].unique() if not cat.is_glucocorticoid(d)]
 
 
 def anchor_choices(case: Case) -> list[str]:

@@ -71,6 +71,23 @@ def drugs() -> pd.DataFrame:
 
 
 @cache
+def glucocorticoids() -> frozenset[str]:
+    """Canonical names of the drugs whose catalogue class is glucocorticoid."""
+    table = drugs()
+    return frozenset(table.index[table["class"] == "glucocorticoid"])
+
+
+def is_glucocorticoid(drug: str) -> bool:
+    """Whether a drug (canonical name) is a glucocorticoid, by its catalogue class."""
+    return drug in glucocorticoids()
+
+
+def drug_label(drug: str) -> str:
+    """A drug's display name: the canonical name capitalised ('Ruxolitinib')."""
+    return drug[:1].upper() + drug[1:]
+
+
+@cache
 def prednisone_factors() -> dict[str, float]:
     """Prednisone-equivalent factor of each glucocorticoid (drugs without one are absent)."""
     factor = drugs()["prednisone_factor"]
@@ -132,10 +149,18 @@ def lab_unit_index() -> dict[tuple[str, str], tuple[str, float, float, float]]:
     }
 
 
+def convert(values, offset, multiply, divide):
+    """A lab unit conversion (a lab_units.csv row): ``(values + offset) × multiply ÷ divide``.
+
+    Works on numbers and on aligned Series or arrays alike.
+    """
+    return (values + offset) * multiply / divide
+
+
 def to_canonical(test: str, unit: str, value: float) -> float:
     """Convert one value of ``test`` in ``unit`` to the test's canonical unit."""
     _, offset, multiply, divide = lab_unit_index()[(test, unit_key(unit))]
-    return (value + offset) * multiply / divide
+    return convert(value, offset, multiply, divide)
 
 
 @cache
@@ -163,6 +188,12 @@ def frequencies() -> pd.DataFrame:
     every = table["every_days"].map(_number)
     table["per_day"] = times / every
     return table
+
+
+@cache
+def short_frequencies() -> dict[str, str]:
+    """Each frequency's short form for labels ('twice daily': 'bid')."""
+    return frequencies()["short"].to_dict()
 
 
 @cache

@@ -341,17 +341,16 @@ def _events(case: Case, axis: TimeAxis, table: pd.DataFrame) -> pd.DataFrame:
         for start, end, label in zip(e["start"], e["end"], e["label"], strict=True)
         if pd.isna(end)
     ]
-    factor = cat.drugs()["prednisone_factor"].to_dict()
     courses: dict[str, list] = {}
     t = case.treatments
     on_lanes = set(table["drug"])
     for drug, start, end, single, ongoing in zip(
         t["drug"], t["start"], t["end"], t["single"], t["ongoing"], strict=True
     ):
-        if drug in on_lanes and np.isnan(factor.get(drug, np.nan)):
+        if drug in on_lanes and not cat.is_glucocorticoid(drug):
             courses.setdefault(drug, []).append((start, start if single else end, single, ongoing))
     for drug, periods in courses.items():  # glucocorticoids: their lanes and panel show them
-        name = drug[:1].upper() + drug[1:]
+        name = cat.drug_label(drug)
         rows.append((min(p[0] for p in periods).normalize(), f"{name} start", "drug"))
         if not any(p[3] for p in periods) and not all(p[2] for p in periods):
             rows.append((max(p[1] for p in periods).normalize() + DAY, f"{name} stop", "drug"))

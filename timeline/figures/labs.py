@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
+from ..measures import lab_flags
 from ..model import Case
 from .arrays import strings
 from .axis import TimeAxis
@@ -62,11 +63,6 @@ def _reference(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
     counts = Counter(zip(low, high, strict=True))
     band = min(counts, key=lambda pair: (-counts[pair], pair))  # ties: the lowest range
     return tuple(np.nan if v == -np.inf else v for v in band)
-
-
-def _flags(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return np.where(value > high, "high", np.where(value < low, "low", ""))
 
 
 _COLUMNS = (
@@ -230,7 +226,7 @@ def lab_panel(
         return Panel(test, title, log, [], [], None)
     value = rows["value"].astype(float)
     low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
-    flags = _flags(value, low_ref, high_ref)
+    flags = lab_flags(value, low_ref, high_ref)
     x_days = (rows["time"] - axis.anchor.to_datetime64()) / np.timedelta64(1, "D")
     keep = keep_for_display(x_days, value, flags != "", options.max_points_per_lab)
     rows = {c: v[keep] for c, v in rows.items()}

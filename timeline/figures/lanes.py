@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from html import escape
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 from .. import catalogue as cat
 from ..measures import DAY
 from ..model import Case
+from ..text import dose_text, short_frequency
 from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
@@ -40,7 +40,7 @@ def lanes(case: Case, options: FigureOptions) -> pd.DataFrame:
                     drug,
                 ),
                 drug,
-                drug[:1].upper() + drug[1:],
+                cat.drug_label(drug),
                 klass,
                 classes.at[klass, "label"],
                 drugs.at[drug, "colour"] if known else next(greys),
@@ -51,20 +51,9 @@ def lanes(case: Case, options: FigureOptions) -> pd.DataFrame:
     return pd.DataFrame([r[1:] for r in rows], columns=columns)
 
 
-def dose_text(row: dict) -> str:
+def row_dose_text(row: dict) -> str:
     """'10 mg bid', '1 g daily', '288 mg' — the dose as entered, unit and frequency."""
-    short = _short_frequency().get(row["frequency"], row["frequency"])
-    frequency = "" if row["single"] else f" {short}"
-    return f"{row['dose']:g} {row['dose_unit']}{frequency}"
-
-
-@cache
-def _short_frequency() -> dict[str, str]:
-    return cat.frequencies()["short"].to_dict()
-
-
-def dose_and_unit(row: dict) -> str:
-    return f"{row['dose']:g} {row['dose_unit']}"
+    return dose_text(row["dose"], row["dose_unit"], row["frequency"], row["single"])
 
 
 def record_text(row: dict, named: bool = True) -> str:
@@ -89,7 +78,8 @@ def record_text(row: dict, named: bool = True) -> str:
     if row["kind"]:
         head.append(escape(row["kind"]))
     lines = [", ".join(head)] if head else []
-    lines += [f"{escape(dose_and_unit(row))} {escape(row['frequency'])}, {escape(route)}", when]
+    dose = dose_text(row["dose"], row["dose_unit"])
+    lines += [f"{escape(dose)} {escape(row['frequency'])}, {escape(route)}", when]
     if row["note"]:
         lines.append(f"<i>{escape(row['note'])}</i>")
     return "<br>".join(lines)
@@ -109,10 +99,9 @@ def bar_label(row: dict, days: float, px_per_day: float, font_px: float) -> str:
     """
     dose = f"{row['dose']:g}"
     if row["single"] or row["frequency"] == "daily":
-        labels = (dose_text(row), f"{dose} {row['dose_unit']}", dose)
+        labels = (row_dose_text(row), dose_text(row["dose"], row["dose_unit"]), dose)
     else:
-        short = _short_frequency().get(row["frequency"], row["frequency"])
-        labels = (dose_text(row), f"{dose} {short}")
+        labels = (row_dose_text(row), f"{dose} {short_frequency(row['frequency'])}")
     for label in labels:
         if fits(label, days, px_per_day, font_px):
             return label
@@ -233,7 +222,7 @@ def _pulses(rows, y, colour, axis, theme) -> list[dict]:
         days = np.arange(r["day0"], r["end_time"], np.timedelta64(1, "D"))
         days = days[(days >= first) & (days < last)]
         hover = record_text(r)
-        label = escape(f"{r['dose']:g} {r['dose_unit']}")  # per day; the diamonds count the days
+        label = escape(dose_text(r["dose"], r["dose_unit"]))  # per day; the diamonds count the days
         xs.append(days + np.timedelta64(12, "h"))
         custom += [hover] * len(days)
         text += ["" if i != len(days) // 2 else label for i in range(len(days))]
@@ -251,7 +240,7 @@ def _singles(rows, y, colour, axis, theme) -> list[dict]:
         _marks(
             axis.x([r["day0"] + np.timedelta64(12, "h") for r in rows]),
             y,
-            [escape(dose_text(r)) for r in rows],
+            [escape(row_dose_text(r)) for r in rows],
             [record_text(r) for r in rows],
             "circle",
             1.5,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..measures import glucocorticoid_days
 from ..model import Case
+from ..text import mg_text
 from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
@@ -107,22 +108,16 @@ def _highest(values: np.ndarray) -> float:
     return float(known.max()) if len(known) else np.nan
 
 
-def _dose_text(mg: float) -> str:
-    return f"{mg / 1000:g} g" if mg >= 1000 else f"{mg:g} mg"
-
-
 def _pulse_labels(mg: np.ndarray, run: np.ndarray) -> tuple[list[str], str]:
     """Labels for pulse days: one 'MP 1 g/day, off scale' after the last round when every
     pulse day had one dose (rounds are often days apart: labels per round would collide),
     else each round's dose under its middle day."""
     if (mg == mg[0]).all():
         text = [""] * len(mg)
-        text[-1] = f"MP {_dose_text(mg[0])}/day, off scale"
+        text[-1] = f"MP {mg_text(mg[0])}/day, off scale"
         return text, "middle right"
     text = []
     for r in np.unique(run):
         days = np.flatnonzero(run == r)
-        text += [
-            f"MP {_dose_text(mg[d])}" if i == len(days) // 2 else "" for i, d in enumerate(days)
-        ]
+        text += [f"MP {mg_text(mg[d])}" if i == len(days) // 2 else "" for i, d in enumerate(days)]
     return text, "bottom center"
