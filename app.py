@@ -15,7 +15,7 @@ import streamlit as st
 
 from timeline import CaseLoadError, load_case, load_case_bytes
 from timeline.catalogue import drug_label
-from timeline.datasets import DEFAULT_CASE, TEMPLATE, bundled_cases
+from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
 from timeline.export import SIZES, export_files
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
 from timeline.figures.theme import SLIDE
@@ -65,12 +65,14 @@ def _uploaded(name: str, data: bytes) -> Case:
 def _choose_case() -> Case:
     """The session's case: a bundled one, or the last upload that loaded."""
     cases = bundled_cases()
-    source = st.sidebar.radio(
-        "Case source", ["Bundled case", "Upload"], key="source", horizontal=True
-    )
+    first = DEFAULT_CASE if DEFAULT_CASE in cases else next(iter(cases), None)
+    sources = ["Bundled case", "Upload"] if cases else ["Upload"]
+    source = st.sidebar.radio("Case source", sources, key="source", horizontal=True)
+    if not cases:
+        st.sidebar.info(NO_BUNDLED_CASES)
     if source == "Bundled case":
         name = st.sidebar.selectbox(
-            "Bundled case", list(cases), key="bundled", index=list(cases).index(DEFAULT_CASE)
+            "Bundled case", list(cases), key="bundled", index=list(cases).index(first)
         )
         st.session_state["case"] = _bundled(str(cases[name]))
         st.session_state["case_key"] = f"bundled:{name}"
@@ -94,8 +96,12 @@ def _choose_case() -> Case:
         key="template",
     )
     if "case" not in st.session_state:
-        st.session_state["case"] = _bundled(str(cases[DEFAULT_CASE]))
-        st.session_state["case_key"] = f"bundled:{DEFAULT_CASE}"
+        if first is None:  # an installed package has no bundled cases
+            _upload_problems()
+            st.info("Upload a case workbook (.xlsx) or a zip of its CSV folder in the sidebar.")
+            st.stop()
+        st.session_state["case"] = _bundled(str(cases[first]))
+        st.session_state["case_key"] = f"bundled:{first}"
     return st.session_state["case"]
 
 

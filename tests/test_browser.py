@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from timeline._browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_and_wait, running_page
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_and_wait, running_page
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "screenshots"

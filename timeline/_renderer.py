@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import re
 import threading
 from concurrent.futures import Future
 from pathlib import Path
@@ -110,10 +109,3 @@ def _stop() -> None:
         asyncio.run_coroutine_threadsafe(renderer.close(), _loop).result(timeout=10)
     except Exception:  # best effort at exit; no Chrome means nothing to close
         pass
-
-
-def plotly_js_version(path: Path) -> str:
-    """The version in a plotly.js bundle's header comment."""
-    with path.open(encoding="utf-8") as bundle:
-        header = bundle.read(200)
-    return re.search(r"plotly\.js .*?v(\d+\.\d+\.\d+)", header).group(1)

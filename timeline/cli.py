@@ -1,6 +1,11 @@
-"""Command line: validate a case, write workbooks, run the benchmark.
+"""Command line: validate a case, write workbooks, export figures and slides.
 
-Exit codes: 0 success, 1 the case has problems, 2 usage error.
+Exit codes: 0 success; 1 the case has problems, or a file could not be written
+or rendered; 2 a usage error (a wrong option or argument). Anything else is a
+bug and ends with its traceback, never as the user's mistake.
+
+Importing this module imports neither pandas nor plotly (nor streamlit or
+playwright): ``export`` starts Chrome first, while the heavy imports load.
 """
 
 from __future__ import annotations
@@ -9,20 +14,36 @@ import argparse
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import CaseLoadError, Severity
+from .errors import CaseLoadError, Severity, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .figures import FigureOptions
+    from .model import Case
+
+IMAGE_FORMATS = {"png", "svg", "pdf", "pptx"}
 
 
-def _validate(args: argparse.Namespace) -> int:
+def _load_or_report(path: Path) -> Case | None:
+    """The case at ``path``; or None, once every problem is printed (one line each)."""
     from .load import load_case
 
     try:
-        case = load_case(args.path)
+        return load_case(path)
     except CaseLoadError as exc:
         for problem in exc.problems:
             print(problem)
         errors = sum(p.severity is Severity.ERROR for p in exc.problems)
-        print(f"{args.path}: not loaded, {errors} error(s).", file=sys.stderr)
+        print(f"{path}: not loaded, {errors} error(s).", file=sys.stderr)
+        return None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    case = _load_or_report(args.path)
+    if case is None:
         return 1
     print(f"OK {case.summary_line()}")
     for warning in case.warnings:
@@ -37,14 +58,10 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _workbook(args: argparse.Namespace) -> int:
-    from .load import load_case
     from .workbook import case_tables, write_workbook
 
-    try:
-        case = load_case(args.path)
-    except CaseLoadError as exc:
-        for problem in exc.errors:
-            print(problem)
+    case = _load_or_report(args.path)
+    if case is None:
         return 1
     tables = case_tables(case, include_identifiers=args.with_identifiers)
     return _write(args.out, lambda out: write_workbook(tables, out))
@@ -60,7 +77,7 @@ def _write(out: Path, write) -> int:
     return 0
 
 
-def _day_or_date(text: str):
+def _day_or_date(text: str) -> tuple[str, float | pd.Timestamp]:
     """A window edge: 'D12' or '12' (a day number) or YYYY-MM-DD."""
     import pandas as pd
 
@@ -76,9 +93,13 @@ def _day_or_date(text: str):
         raise argparse.ArgumentTypeError(msg) from exc
 
 
+def _formats(text: str) -> list[str]:
+    return [f.strip().lower() for f in text.split(",") if f.strip()]
+
+
 def _export(args: argparse.Namespace) -> int:
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    if {"png", "svg", "pdf", "pptx"} & set(formats):
+    formats = _formats(args.format)
+    if IMAGE_FORMATS & set(formats):
         from . import _renderer
 
         # Chrome starts in the background while the case loads; if there is none,
@@ -88,44 +109,21 @@ def _export(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from .export import ExportError, export_files, write_files
-    from .figures import FigureOptions
-    from .load import load_case
-    from .measures import DAY, resolve_anchor
     from .summary import default_treatment
 
     try:
-        case = load_case(args.case)
-    except CaseLoadError as exc:
-        for problem in exc.errors:
-            print(problem)
-        return 1
-    anchor = case.anchor_time
-    if args.anchor:
-        anchor = resolve_anchor(case.events, args.anchor)
-        if anchor is None:
-            print(
-                f"no event is called '{args.anchor}': use an event type or label of the case",
-                file=sys.stderr,
-            )
-            return 2
-    window = tuple(
-        None if edge is None else (anchor + edge[1] * DAY if edge[0] == "day" else edge[1])
-        for edge in (args.start, args.end)
-    )
-    options = FigureOptions(
-        axis=args.axis,
-        anchor=args.anchor,
-        window=window,
-        theme=args.theme,
-        hide_dates=args.axis == "days",
-    )
+        _check_formats(formats, args.size)
+        case = _load_or_report(args.case)
+        if case is None:
+            return 1
+        options = _export_options(args, case)
+    except UsageError as exc:
+        print(f"timeline: {exc}", file=sys.stderr)
+        return 2
     treatment = args.response_to or default_treatment(case)
     try:
         files = export_files(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)
         written = write_files(files, args.out)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
     except ExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -137,16 +135,51 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from . import bench
+def _check_formats(formats: list[str], size: str) -> None:
+    from .export import FORMATS, SIZES
 
-    results = bench.run()
-    print(bench.to_json(results) if args.json else bench.format_table(results))
-    return 0 if all(r.ok is not False for r in results) else 1
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        msg = f"unknown format: {', '.join(unknown)} (use {', '.join(FORMATS)})"
+        raise UsageError(msg)
+    if size not in SIZES:
+        msg = f"unknown size: {size} (use {', '.join(SIZES)})"
+        raise UsageError(msg)
+
+
+def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
+    """The figure options the arguments ask for, checked against the case."""
+    from .figures import FigureOptions
+    from .figures.axis import time_axis
+    from .measures import DAY, resolve_anchor
+
+    anchor = case.anchor_time
+    if args.anchor:
+        anchor = resolve_anchor(case.events, args.anchor)
+        if anchor is None:
+            msg = f"no event is called '{args.anchor}': use an event type or label of the case"
+            raise UsageError(msg)
+    start, end = (
+        None if edge is None else (anchor + edge[1] * DAY if edge[0] == "day" else edge[1])
+        for edge in (args.start, args.end)
+    )
+    options = FigureOptions(
+        axis=args.axis,
+        anchor=args.anchor,
+        window=(start, end),
+        theme=args.theme,
+        hide_dates=args.axis == "days",
+        steroid_per_kg=args.per_kg,
+    )
+    try:  # the window's edges against the record (an edge left open is the record's)
+        time_axis(case, options)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return options
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m timeline", description=__doc__.splitlines()[0])
+    top = argparse.ArgumentParser(prog="timeline", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check a case folder, .xlsx or .zip and summarise it")
@@ -191,11 +224,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--anchor", help="event type or label that is Day 0 (default: the case's)")
     p.add_argument("--start", type=_day_or_date, help="window start: day number or YYYY-MM-DD")
     p.add_argument("--end", type=_day_or_date, help="window end: day number or YYYY-MM-DD")
+    p.add_argument(
+        "--per-kg",
+        action="store_true",
+        help="glucocorticoid course in mg/kg/day (prednisone-equivalent) when a weight is recorded",
+    )
     p.set_defaults(run=_export)
-
-    p = sub.add_parser("bench", help="time each step (median of several warm runs)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.set_defaults(run=_bench)
     return top
 
 

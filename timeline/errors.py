@@ -58,3 +58,7 @@ class CaseLoadError(Exception):
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+
+class UsageError(Exception):
+    """The command line was given an option or argument it cannot use (exit code 2)."""

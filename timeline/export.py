@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -68,10 +69,6 @@ def image_bytes(figure: go.Figure, fmt: str, width: int, height: int, scale: flo
         return _renderer.render(figure, fmt, width, height, scale)
     except _renderer.ChromeMissing as exc:
         raise ExportError(NO_CHROME) from exc
-    except RuntimeError as exc:
-        if "chrome" in str(exc).lower():
-            raise ExportError(NO_CHROME) from exc
-        raise
 
 
 def _render(figure: go.Figure, fmt: str, size: Size) -> bytes:
@@ -94,14 +91,8 @@ def html_bytes(figure: go.Figure, title: str) -> bytes:
         config={"displaylogo": False, "responsive": True},
     )
     plotly_js = _renderer.PLOTLY_BASIC.read_text(encoding="utf-8")
-    head = f"<head><title>{_html_escape(title)}</title><script>{plotly_js}</script>"
+    head = f"<head><title>{escape(title)}</title><script>{plotly_js}</script>"
     return text.replace("<head>", head, 1).encode()
-
-
-def _html_escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 # --- the deck ----------------------------------------------------------------------
@@ -115,7 +106,6 @@ _DECK_FIGURES = (
 
 def deck_bytes(
     case: Case,
-    figures: Mapping[str, go.Figure],
     pictures: Mapping[str, bytes],
     rows: list[tuple[str, str]],
     exported_at: dt.datetime,
@@ -211,44 +201,49 @@ def export_files(
     if size not in SIZES:
         msg = f"unknown size: {size} (use {', '.join(SIZES)})"
         raise ValueError(msg)
-    sized = export_options(options, size)
-    figures = build_figures(case, sized)
+    figures = build_figures(case, export_options(options, size))
     if "pptx" in formats:  # done before the first render, while Chrome is still starting
         import pptx  # noqa: F401
 
         rows = summary_table(case, treatment)
+    files = _figure_files(figures, formats, SIZES[size])
+    if "html" in formats:
+        files["timeline.html"] = html_bytes(figures["timeline"], case.info.title)
+    if "pptx" in formats:
+        pictures = _deck_pictures(case, options, size, figures, files)
+        files[f"{case.info.id}.pptx"] = deck_bytes(case, pictures, rows, exported_at)
+    return files
+
+
+def _figure_files(
+    figures: Mapping[str, go.Figure], formats: list[str], size: Size
+) -> dict[str, bytes]:
+    """NAME.json, NAME.png, NAME.svg, NAME.pdf for each figure, as asked."""
     files: dict[str, bytes] = {}
-    pngs: dict[str, bytes] = {}
     for name, figure in figures.items():
         if "json" in formats:
             files[f"{name}.json"] = figure.to_json().encode()
         for fmt in ("png", "svg", "pdf"):
-            in_deck = "pptx" in formats and name in dict(_DECK_FIGURES) and size == "16:9"
-            if fmt in formats or (fmt == "png" and in_deck):
-                data = _render(figure, fmt, SIZES[size])
-                if fmt == "png":
-                    pngs[name] = data
-                if fmt in formats:
-                    files[f"{name}.{fmt}"] = data
-    if "html" in formats:
-        files["timeline.html"] = html_bytes(figures["timeline"], case.info.title)
-    if "pptx" in formats:
-        if size != "16:9":  # the deck is 16:9: its pictures must be too
-            slide = build_figures(case, export_options(options, "16:9"))
-            pngs = {n: _render(slide[n], "png", SIZES["16:9"]) for n, _ in _DECK_FIGURES}
-        files[f"{case.info.id}.pptx"] = deck_bytes(case, figures, pngs, rows, exported_at)
+            if fmt in formats:
+                files[f"{name}.{fmt}"] = _render(figure, fmt, size)
     return files
 
 
-def write_json(figures: Mapping[str, go.Figure], folder: Path) -> list[Path]:
-    """One ``NAME.json`` per figure (``fig.to_json()``); returns the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, figure in figures.items():
-        path = folder / f"{name}.json"
-        path.write_text(figure.to_json(), encoding="utf-8")
-        paths.append(path)
-    return paths
+def _deck_pictures(
+    case: Case,
+    options: FigureOptions,
+    size: str,
+    figures: Mapping[str, go.Figure],
+    files: Mapping[str, bytes],
+) -> dict[str, bytes]:
+    """The deck's 16:9 PNGs: the exported ones when they are 16:9, else drawn at 16:9."""
+    if size != "16:9":  # the deck is 16:9: its pictures must be too
+        figures = build_figures(case, export_options(options, "16:9"))
+    pictures = {}
+    for name, _ in _DECK_FIGURES:
+        done = files.get(f"{name}.png") if size == "16:9" else None
+        pictures[name] = done or _render(figures[name], "png", SIZES["16:9"])
+    return pictures
 
 
 def write_files(files: Mapping[str, bytes], folder: Path) -> list[Path]:

@@ -104,11 +104,6 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
     return max((t for t in latest if not pd.isna(t)), default=pd.NaT).normalize() + DAY
 
 
-def day_number(times: pd.Series | pd.Timestamp, anchor: pd.Timestamp):
-    """Days since the anchor's midnight as a float: Day 0 is the anchor's day."""
-    return (times - anchor) / DAY
-
-
 # --- glucocorticoids ------------------------------------------------------------
 
 

@@ -28,6 +28,9 @@ def _time_text(value: pd.Timestamp) -> str:
     return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
 
 
+_IDENTIFYING = {f.name: f.identifying for f in CASE_KEYS}
+
+
 def case_tables(case: Case, *, include_identifiers: bool) -> dict[str, pd.DataFrame]:
     """The case in the file format, values as entered (for a round trip).
 
@@ -44,9 +47,10 @@ def case_tables(case: Case, *, include_identifiers: bool) -> dict[str, pd.DataFr
         "source": info.source,
         "illustrative": "yes" if info.illustrative else "no",
     }
-    if include_identifiers:
-        ids = case.identifiers
-        keys |= {"name": ids.name, "birth_date": ids.birth_date, "record_number": ids.record_number}
+    ids = case.identifiers
+    keys |= {"name": ids.name, "birth_date": ids.birth_date, "record_number": ids.record_number}
+    if not include_identifiers:  # the format marks which keys identify the patient
+        keys = {k: v for k, v in keys.items() if not _IDENTIFYING[k]}
     t, e, labs = case.treatments, case.events, case.labs
     return {
         "case": pd.DataFrame({"key": list(keys), "value": list(keys.values())}),
@@ -116,54 +120,65 @@ def write_workbook(
 ) -> None:
     """Write tables (text cells) to an .xlsx with one sheet per table."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
     book.remove(book.active)
-    bold = Font(bold=True)
     for name in TABLE_ORDER + OPTIONAL_TABLES:
-        if name not in tables:
-            continue
-        frame = tables[name]
-        sheet = book.create_sheet(name)
-        fields = {f.name: f for f in (CASE_KEYS if name == "case" else _fields(name))}
-        sheet.append(list(frame.columns))
-        for cell in sheet[1]:
-            cell.font = bold
-            if help_rows and cell.value in fields:
-                cell.comment = Comment(fields[cell.value].help, "template")
-        for values in frame.itertuples(index=False):
-            row = [
-                _typed(str(v), fields.get(col) if name != "case" else None)
-                for col, v in zip(frame.columns, values, strict=True)
-            ]
-            sheet.append(row)
-        for column, header in zip(sheet.columns, frame.columns, strict=True):
-            field = fields.get(header) if name != "case" else None
-            for cell in column[1:]:
-                if field is not None and field.kind == "date" and cell.value is not None:
-                    cell.number_format = (
-                        "yyyy-mm-dd hh:mm" if cell.value.hour or cell.value.minute else "yyyy-mm-dd"
-                    )
-            width = max([len(str(header))] + [len(str(c.value or "")) for c in column[1:50]])
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-        sheet.freeze_panes = "A2"
+        if name in tables:
+            _write_sheet(book.create_sheet(name), name, tables[name], help_rows)
     if help_rows:
-        sheet = book.create_sheet("help")
-        sheet.append(["table", "column or key", "required", "what to enter"])
-        for cell in sheet[1]:
-            cell.font = bold
-        for name in TABLE_ORDER + OPTIONAL_TABLES:
-            for f in CASE_KEYS if name == "case" else TABLES[name]:
-                sheet.append([name, f.name, "yes" if f.required else "no", f.help])
-        sheet.column_dimensions["D"].width = 110
-        sheet.column_dimensions["B"].width = 16
-        grey = PatternFill("solid", fgColor="EEEEEE")
-        for name in (t for t in TABLES if t not in OPTIONAL_TABLES):
-            for cell in book[name][2]:
-                cell.fill = grey
+        _write_help(book)
     book.save(target)
+
+
+def _write_sheet(sheet, name: str, frame: pd.DataFrame, help_rows: bool) -> None:
+    """One table: bold headers (commented in the template), typed cells, sized columns."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    fields = {f.name: f for f in (CASE_KEYS if name == "case" else _fields(name))}
+    typed = {} if name == "case" else fields  # the case table's values are all text
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        if help_rows and cell.value in fields:
+            cell.comment = Comment(fields[cell.value].help, "template")
+    for values in frame.itertuples(index=False):
+        sheet.append(
+            [_typed(str(v), typed.get(c)) for c, v in zip(frame.columns, values, strict=True)]
+        )
+    for column, header in zip(sheet.columns, frame.columns, strict=True):
+        field = typed.get(header)
+        if field is not None and field.kind == "date":
+            for cell in column[1:]:
+                if cell.value is not None:
+                    cell.number_format = _date_format(cell.value)
+        width = max([len(str(header))] + [len(str(c.value or "")) for c in column[1:50]])
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    sheet.freeze_panes = "A2"
+
+
+def _date_format(value) -> str:
+    return "yyyy-mm-dd hh:mm" if value.hour or value.minute else "yyyy-mm-dd"
+
+
+def _write_help(book) -> None:
+    """The template's help sheet, and its example rows greyed."""
+    from openpyxl.styles import Font, PatternFill
+
+    sheet = book.create_sheet("help")
+    sheet.append(["table", "column or key", "required", "what to enter"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for name in TABLE_ORDER + OPTIONAL_TABLES:
+        for f in CASE_KEYS if name == "case" else TABLES[name]:
+            sheet.append([name, f.name, "yes" if f.required else "no", f.help])
+    sheet.column_dimensions["D"].width = 110
+    sheet.column_dimensions["B"].width = 16
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    for name in (t for t in TABLES if t not in OPTIONAL_TABLES):
+        for cell in book[name][2]:
+            cell.fill = grey
 
 
 def template_tables() -> dict[str, pd.DataFrame]:

@@ -79,8 +79,8 @@ def _json_kb(figures) -> float:
 
 
 def run() -> list[Result]:
-    from .datasets import bundled_case_path
-    from .synthetic import generated_tables, write_case_folder
+    from benchmarks.synthetic import generated_tables, write_case_folder
+    from timeline.datasets import bundled_case_path
 
     bundled = bundled_case_path()
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,9 +97,9 @@ def _machine(when: str) -> Result:
 
 
 def _measure(bundled: Path, large_path: Path) -> list[Result]:
-    from .datasets import DATA
-    from .figures import build_figure, build_figures
-    from .load import load_case
+    from timeline.datasets import DATA
+    from timeline.figures import build_figure, build_figures
+    from timeline.load import load_case
 
     case, large = load_case(bundled), load_case(large_path)
     timed = [
@@ -184,10 +184,10 @@ def export_results(bundled: Path) -> list[Result]:
     import subprocess
     import sys
 
-    from ._renderer import RELOAD_EVERY
-    from .export import SIZES, ExportError, export_options, image_bytes
-    from .figures import FigureOptions, build_figures
-    from .load import load_case
+    from timeline._renderer import RELOAD_EVERY
+    from timeline.export import SIZES, ExportError, export_options, image_bytes
+    from timeline.figures import FigureOptions, build_figures
+    from timeline.load import load_case
 
     case = load_case(bundled)
     figures = list(
@@ -278,7 +278,7 @@ def page_results() -> list[Result]:
 
     from streamlit.testing.v1 import AppTest
 
-    from ._browser import CHROMIUM, CHROMIUM_ARGS, ROOT, goto_and_wait, running_page
+    from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, goto_and_wait, running_page
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     choices = iter(["Dates", "Day N"] * 20)

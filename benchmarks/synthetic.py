@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalogue as cat
+from timeline import catalogue as cat
 
 _LAB_TESTS = (
     "ferritin",

@@ -1,0 +1,240 @@
+"""Clinical catalogues kept as data: drugs, labs, units, thresholds, vocabularies.
+
+Each CSV beside this file carries the tag ([S] seen in a source, [K] standard
+knowledge, [U] uncertain) and the source of every clinical number, as in the
+project's clinical reference. Edit the CSVs, not this module.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def name_key(text: str) -> str:
+    """Normalise a drug, test or vocabulary name for matching."""
+    return " ".join(str(text).replace("μ", "µ").replace("µ", "u").lower().split())
+
+
+def unit_key(text: str) -> str:
+    """Normalise a unit for matching: '×10⁹/L', '10^9/l' and 'x10*9/L' are one key."""
+    key = str(text).translate(_SUPERSCRIPTS).replace("μ", "u").replace("µ", "u")
+    key = key.replace("mcg", "ug").replace("deg", "°").replace("×", "x")
+    key = re.sub(r"\s+", "", key.lower())
+    key = re.sub(r"^x(?=10)", "", key)
+    return key.replace("^", "").replace("*", "")
+
+
+@cache
+def _read(name: str) -> pd.DataFrame:
+    with resources.files(__name__).joinpath(name).open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+def _synonym_index(table: pd.DataFrame, key=name_key, column: str = "name") -> dict[str, str]:
+    index: dict[str, str] = {}
+    for name, synonyms in zip(table[column], table["synonyms"], strict=True):
+        for alias in [name, *filter(None, synonyms.split(";"))]:
+            index[key(alias)] = name
+    return index
+
+
+def _number(text: str) -> float:
+    return float(text) if text != "" else float("nan")
+
+
+@cache
+def drug_classes() -> pd.DataFrame:
+    """Drug classes in lane order, with their display labels."""
+    table = _read("drug_classes.csv")
+    return table.assign(lane_order=table["lane_order"].astype(int)).set_index("class")
+
+
+@cache
+def drugs() -> pd.DataFrame:
+    """The drug catalogue, indexed by canonical name."""
+    table = _read("drugs.csv").set_index("name")
+    for column in (
+        "prednisone_factor",
+        "warn_above_mg_day",
+        "warn_above_mg_kg_day",
+        "warn_interval_days_iv",
+    ):
+        table[column] = table[column].map(_number)
+    table["lane_order"] = table["lane_order"].astype(int)
+    return table
+
+
+@cache
+def glucocorticoids() -> frozenset[str]:
+    """Canonical names of the drugs whose catalogue class is glucocorticoid."""
+    table = drugs()
+    return frozenset(table.index[table["class"] == "glucocorticoid"])
+
+
+def is_glucocorticoid(drug: str) -> bool:
+    """Whether a drug (canonical name) is a glucocorticoid, by its catalogue class."""
+    return drug in glucocorticoids()
+
+
+def drug_label(drug: str) -> str:
+    """A drug's display name: the canonical name capitalised ('Ruxolitinib')."""
+    return drug[:1].upper() + drug[1:]
+
+
+@cache
+def prednisone_factors() -> dict[str, float]:
+    """Prednisone-equivalent factor of each glucocorticoid (drugs without one are absent)."""
+    factor = drugs()["prednisone_factor"]
+    return factor[factor.notna()].to_dict()
+
+
+@cache
+def dose_unit_factors() -> dict[str, tuple[str, float]]:
+    """Each dose unit's (per: 'kg', 'm2' or '', factor to mg: NaN when it has no mass)."""
+    table = dose_units()
+    per = table["per"].fillna("")
+    return {u: (p, f) for u, p, f in zip(table.index, per, table["to_mg"], strict=True)}
+
+
+@cache
+def drug_index() -> dict[str, str]:
+    """Every accepted spelling of a drug, normalised, to its canonical name."""
+    return _synonym_index(drugs().reset_index())
+
+
+@cache
+def labs() -> pd.DataFrame:
+    """The lab catalogue, indexed by canonical test name."""
+    table = _read("labs.csv").set_index("name")
+    table["ref_low"] = table["ref_low"].map(_number)
+    table["ref_high"] = table["ref_high"].map(_number)
+    table["panel_order"] = table["panel_order"].astype(int)
+    table["log_axis"] = table["log_axis"] == "yes"
+    return table
+
+
+@cache
+def lab_index() -> dict[str, str]:
+    """Every accepted spelling or LOINC code of a test to its canonical name."""
+    table = labs().reset_index()
+    index = _synonym_index(table)
+    for row in table.itertuples():
+        for code in [row.loinc, *row.loinc_alternatives.split(";")]:
+            if code:
+                index[name_key(code)] = row.name
+    return index
+
+
+@cache
+def lab_units() -> pd.DataFrame:
+    """Accepted units per test and the conversion to the test's canonical unit."""
+    table = _read("lab_units.csv")
+    for column in ("offset", "multiply", "divide"):
+        table[column] = table[column].astype(float)
+    return table
+
+
+@cache
+def lab_unit_index() -> dict[tuple[str, str], tuple[str, float, float, float]]:
+    """(test, unit key) to (unit as catalogued, offset, multiply, divide)."""
+    return {
+        (row.test, unit_key(row.unit)): (row.unit, row.offset, row.multiply, row.divide)
+        for row in lab_units().itertuples()
+    }
+
+
+def convert(values, offset, multiply, divide):
+    """A lab unit conversion (a lab_units.csv row): ``(values + offset) × multiply ÷ divide``.
+
+    Works on numbers and on aligned Series or arrays alike.
+    """
+    return (values + offset) * multiply / divide
+
+
+def to_canonical(test: str, unit: str, value: float) -> float:
+    """Convert one value of ``test`` in ``unit`` to the test's canonical unit."""
+    _, offset, multiply, divide = lab_unit_index()[(test, unit_key(unit))]
+    return convert(value, offset, multiply, divide)
+
+
+@cache
+def thresholds() -> pd.DataFrame:
+    """Decision thresholds (MAS 2016, fever) converted to each test's canonical unit."""
+    table = _read("thresholds.csv")
+    table["value"] = table["value"].astype(float)
+    table["canonical"] = [to_canonical(row.test, row.unit, row.value) for row in table.itertuples()]
+    return table
+
+
+@cache
+def lab_plausibility() -> pd.DataFrame:
+    """Values that suggest a unit mix-up (warnings, never errors)."""
+    table = _read("lab_plausibility.csv")
+    table["value"] = table["value"].astype(float)
+    return table
+
+
+@cache
+def frequencies() -> pd.DataFrame:
+    """Dosing frequencies and administrations per day (blank for a single dose)."""
+    table = _read("frequencies.csv").set_index("name")
+    times = table["times"].map(_number)
+    every = table["every_days"].map(_number)
+    table["per_day"] = times / every
+    return table
+
+
+@cache
+def short_frequencies() -> dict[str, str]:
+    """Each frequency's short form for labels ('twice daily': 'bid')."""
+    return frequencies()["short"].to_dict()
+
+
+@cache
+def frequency_index() -> dict[str, str]:
+    return _synonym_index(frequencies().reset_index())
+
+
+@cache
+def dose_units() -> pd.DataFrame:
+    """Dose units: what they are per (kg, m2 or nothing) and their factor to mg."""
+    table = _read("dose_units.csv").set_index("unit")
+    table["to_mg"] = table["to_mg"].map(_number)
+    return table
+
+
+@cache
+def dose_unit_index() -> dict[str, str]:
+    return _synonym_index(dose_units().reset_index(), key=unit_key, column="unit")
+
+
+@cache
+def route_index() -> dict[str, str]:
+    return _synonym_index(_read("routes.csv"))
+
+
+@cache
+def event_type_index() -> dict[str, str]:
+    return _synonym_index(_read("event_types.csv"))
+
+
+@cache
+def thresholds_by_test() -> dict[str, tuple]:
+    """Each test's threshold rows (named tuples), for drawing without a query per panel."""
+    by_test: dict[str, list] = {}
+    for row in thresholds().itertuples():
+        by_test.setdefault(row.test, []).append(row)
+    return {test: tuple(rows) for test, rows in by_test.items()}
+
+
+@cache
+def mas_2016_rules() -> dict[str, tuple[str, float]]:
+    """Test to (operator, threshold in the test's canonical unit), Ravelli 2016."""
+    rules = thresholds().query("set == 'mas2016'")
+    return {row.test: (row.operator, row.canonical) for row in rules.itertuples()}

@@ -1,0 +1,238 @@
+"""Command line: validate a case, write workbooks, export figures and slides.
+
+Exit codes: 0 success; 1 the case has problems, or a file could not be written
+or rendered; 2 a usage error (a wrong option or argument). Anything else is a
+bug and ends with its traceback, never as the user's mistake.
+
+Importing this module imports neither pandas nor plotly (nor streamlit or
+playwright): ``export`` starts Chrome first, while the heavy imports load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CaseLoadError, Severity, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .figures import FigureOptions
+    from .model import Case
+
+IMAGE_FORMATS = {"png", "svg", "pdf", "pptx"}
+
+
+def _load_or_report(path: Path) -> Case | None:
+    """The case at ``path``; or None, once every problem is printed (one line each)."""
+    from .load import load_case
+
+    try:
+        return load_case(path)
+    except CaseLoadError as exc:
+        for problem in exc.problems:
+            print(problem)
+        errors = sum(p.severity is Severity.ERROR for p in exc.problems)
+        print(f"{path}: not loaded, {errors} error(s).", file=sys.stderr)
+        return None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    case = _load_or_report(args.path)
+    if case is None:
+        return 1
+    print(f"OK {case.summary_line()}")
+    for warning in case.warnings:
+        print(warning)
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .workbook import write_template
+
+    return _write(args.out, write_template)
+
+
+def _workbook(args: argparse.Namespace) -> int:
+    from .workbook import case_tables, write_workbook
+
+    case = _load_or_report(args.path)
+    if case is None:
+        return 1
+    tables = case_tables(case, include_identifiers=args.with_identifiers)
+    return _write(args.out, lambda out: write_workbook(tables, out))
+
+
+def _write(out: Path, write) -> int:
+    try:
+        write(out)
+    except OSError as exc:
+        print(f"cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def _day_or_date(text: str) -> tuple[str, float | pd.Timestamp]:
+    """A window edge: 'D12' or '12' (a day number) or YYYY-MM-DD."""
+    import pandas as pd
+
+    cleaned = text.strip().upper().removeprefix("DAY").removeprefix("D").strip()
+    try:
+        return ("day", float(cleaned))
+    except ValueError:
+        pass
+    try:
+        return ("date", pd.Timestamp(text))
+    except ValueError as exc:
+        msg = f"'{text}' is neither a day number (12, D12) nor a date (YYYY-MM-DD)"
+        raise argparse.ArgumentTypeError(msg) from exc
+
+
+def _formats(text: str) -> list[str]:
+    return [f.strip().lower() for f in text.split(",") if f.strip()]
+
+
+def _export(args: argparse.Namespace) -> int:
+    formats = _formats(args.format)
+    if IMAGE_FORMATS & set(formats):
+        from . import _renderer
+
+        # Chrome starts in the background while the case loads; if there is none,
+        # the first render says clearly how to get it
+        with contextlib.suppress(_renderer.ChromeMissing):
+            _renderer.start()
+    import datetime as dt
+
+    from .export import ExportError, export_files, write_files
+    from .summary import default_treatment
+
+    try:
+        _check_formats(formats, args.size)
+        case = _load_or_report(args.case)
+        if case is None:
+            return 1
+        options = _export_options(args, case)
+    except UsageError as exc:
+        print(f"timeline: {exc}", file=sys.stderr)
+        return 2
+    treatment = args.response_to or default_treatment(case)
+    try:
+        files = export_files(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)
+        written = write_files(files, args.out)
+    except ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _check_formats(formats: list[str], size: str) -> None:
+    from .export import FORMATS, SIZES
+
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        msg = f"unknown format: {', '.join(unknown)} (use {', '.join(FORMATS)})"
+        raise UsageError(msg)
+    if size not in SIZES:
+        msg = f"unknown size: {size} (use {', '.join(SIZES)})"
+        raise UsageError(msg)
+
+
+def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
+    """The figure options the arguments ask for, checked against the case."""
+    from .figures import FigureOptions
+    from .figures.axis import time_axis
+    from .measures import DAY, resolve_anchor
+
+    anchor = case.anchor_time
+    if args.anchor:
+        anchor = resolve_anchor(case.events, args.anchor)
+        if anchor is None:
+            msg = f"no event is called '{args.anchor}': use an event type or label of the case"
+            raise UsageError(msg)
+    start, end = (
+        None if edge is None else (anchor + edge[1] * DAY if edge[0] == "day" else edge[1])
+        for edge in (args.start, args.end)
+    )
+    options = FigureOptions(
+        axis=args.axis,
+        anchor=args.anchor,
+        window=(start, end),
+        theme=args.theme,
+        hide_dates=args.axis == "days",
+        steroid_per_kg=args.per_kg,
+    )
+    try:  # the window's edges against the record (an edge left open is the record's)
+        time_axis(case, options)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return options
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="timeline", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a case folder, .xlsx or .zip and summarise it")
+    p.add_argument("path", type=Path)
+    p.set_defaults(run=_validate)
+
+    p = sub.add_parser("template", help="write the empty case workbook to fill in")
+    p.add_argument("out", type=Path)
+    p.set_defaults(run=_template)
+
+    p = sub.add_parser("workbook", help="write a case (folder or .zip) as one .xlsx workbook")
+    p.add_argument("path", type=Path)
+    p.add_argument("out", type=Path)
+    p.add_argument(
+        "--with-identifiers",
+        action="store_true",
+        help="also write name, birth date and record number (off by default)",
+    )
+    p.set_defaults(run=_workbook)
+
+    p = sub.add_parser("export", help="write the figures of a case (json, png, svg, pdf)")
+    p.add_argument("case", type=Path, help="case folder, .xlsx or .zip")
+    p.add_argument("--out", type=Path, required=True, help="folder to write into")
+    p.add_argument(
+        "--format",
+        default="png,pptx",
+        help="comma-separated: png,svg,pdf,pptx,html,json (default png,pptx)",
+    )
+    p.add_argument("--size", default="16:9", help="16:9 (default), 4:3, a4 or journal")
+    p.add_argument(
+        "--response-to",
+        help="treatment whose response the summary reports "
+        "(default: the non-steroid drug started last)",
+    )
+    p.add_argument("--theme", choices=["slide", "screen"], default="slide")
+    p.add_argument(
+        "--axis",
+        choices=["days", "dates"],
+        default="days",
+        help="days (default: de-identified, no calendar dates) or dates",
+    )
+    p.add_argument("--anchor", help="event type or label that is Day 0 (default: the case's)")
+    p.add_argument("--start", type=_day_or_date, help="window start: day number or YYYY-MM-DD")
+    p.add_argument("--end", type=_day_or_date, help="window end: day number or YYYY-MM-DD")
+    p.add_argument(
+        "--per-kg",
+        action="store_true",
+        help="glucocorticoid course in mg/kg/day (prednisone-equivalent) when a weight is recorded",
+    )
+    p.set_defaults(run=_export)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)

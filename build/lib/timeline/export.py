@@ -1,0 +1,256 @@
+"""Write figures to files: Plotly JSON, images, one offline HTML, a PowerPoint deck.
+
+Images come from one Chrome driven by kaleido (see ``_renderer``), started once
+(``mathjax=False``, so nothing is fetched from a CDN) and used under one lock: it
+is not thread-safe and the page runs sessions in threads. Exports are de-identified by
+default (Day N, no calendar dates); identifying fields never reach any file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from . import _renderer
+from .figures import FigureOptions, build_figures
+from .model import Case
+
+NO_CHROME = (
+    "Image export needs Chrome or Chromium and none was found. On Debian or Ubuntu: "
+    "sudo apt-get install chromium (make run and make test do this). Elsewhere, with "
+    "internet access: .venv/bin/plotly_get_chrome. Or set BROWSER_PATH to a Chrome binary."
+)
+FORMATS = ("png", "svg", "pdf", "pptx", "html", "json")
+
+
+class ExportError(Exception):
+    """An export could not be written; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Size:
+    """A page or slide, laid out in points and rendered at ``scale`` (px per pt)."""
+
+    width: int
+    height: int
+    scale: float
+    theme: str | None = None  # a size that needs its own text sizes (journal)
+
+
+SIZES = {
+    "16:9": Size(960, 540, 2),  # 13.33 × 7.5 in slide: 1920 × 1080 px, text at its pt size
+    "4:3": Size(720, 540, 8 / 3),  # 10 × 7.5 in slide: 1920 × 1440 px
+    "a4": Size(842, 595, 2.5),  # A4 landscape: 2105 × 1488 px
+    "journal": Size(252, 340, 300 / 72, "journal"),  # 89 mm column at 300 dpi: 1050 px wide
+}
+
+
+def export_options(options: FigureOptions, size: str) -> FigureOptions:
+    """The page's or the command line's options, laid out at an export size."""
+    chosen = SIZES[size]
+    theme = chosen.theme or ("slide" if options.theme in ("slide", "projector") else options.theme)
+    return dataclasses.replace(options, theme=theme, size=(chosen.width, chosen.height))
+
+
+# --- images ------------------------------------------------------------------------
+
+
+def image_bytes(figure: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+    """Render one figure (png, svg, pdf) with the shared Chrome, under its lock."""
+    try:
+        return _renderer.render(figure, fmt, width, height, scale)
+    except _renderer.ChromeMissing as exc:
+        raise ExportError(NO_CHROME) from exc
+
+
+def _render(figure: go.Figure, fmt: str, size: Size) -> bytes:
+    # vector formats keep points; raster formats are rendered at the size's scale
+    scale = size.scale if fmt == "png" else 1
+    return image_bytes(figure, fmt, figure.layout.width, figure.layout.height, scale)
+
+
+def html_bytes(figure: go.Figure, title: str) -> bytes:
+    """One self-contained page: plotly.js embedded, nothing loaded from elsewhere.
+
+    It embeds the basic bundle the images use (1.2 MB, where plotly.py's own is 4.8 MB).
+    """
+    _renderer.check_basic(figure, "HTML export")
+    text = pio.to_html(
+        figure,
+        include_plotlyjs=False,
+        full_html=True,
+        include_mathjax=False,
+        config={"displaylogo": False, "responsive": True},
+    )
+    plotly_js = _renderer.PLOTLY_BASIC.read_text(encoding="utf-8")
+    head = f"<head><title>{escape(title)}</title><script>{plotly_js}</script>"
+    return text.replace("<head>", head, 1).encode()
+
+
+# --- the deck ----------------------------------------------------------------------
+
+_DECK_FIGURES = (
+    ("timeline", "Timeline"),
+    ("labs", "Labs"),
+    ("glucocorticoids", "Glucocorticoid course"),
+)
+
+
+def deck_bytes(
+    case: Case,
+    pictures: Mapping[str, bytes],
+    rows: list[tuple[str, str]],
+    exported_at: dt.datetime,
+) -> bytes:
+    """A 16:9 deck: title, the timeline, the labs, the glucocorticoid course, a summary table."""
+    from pptx import Presentation
+    from pptx.util import Emu, Inches, Pt
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    info = case.info
+    notes = (
+        f"Data: {info.source or 'source not given'}. "
+        + (
+            "Illustrative data: values not stated in the source are invented for teaching. "
+            if info.illustrative
+            else ""
+        )
+        + f"Exported {exported_at:%Y-%m-%d %H:%M} UTC from case '{info.id}'."
+    )
+
+    title = deck.slides.add_slide(deck.slide_layouts[0])
+    _full_width(title.shapes.title, deck, Inches(2.0), Inches(1.6))
+    _full_width(title.placeholders[1], deck, Inches(3.8), Inches(2.2))
+    title.shapes.title.text = info.title
+    subtitle = [info.diagnosis, f"Day 0 = {info.anchor}"]
+    if info.illustrative:
+        subtitle.append("Illustrative data")
+    title.placeholders[1].text = "\n".join(subtitle)
+    title.notes_slide.notes_text_frame.text = notes
+
+    blank = deck.slide_layouts[6]
+    for name, label in _DECK_FIGURES:
+        if name not in pictures:
+            continue
+        slide = deck.slides.add_slide(blank)
+        # always an explicit size: a PNG carries no DPI and would land 40 inches wide
+        slide.shapes.add_picture(
+            io.BytesIO(pictures[name]), 0, 0, width=deck.slide_width, height=deck.slide_height
+        )
+        slide.notes_slide.notes_text_frame.text = f"{label}. {notes}"
+
+    summary = deck.slides.add_slide(deck.slide_layouts[5])
+    _full_width(summary.shapes.title, deck, Inches(0.3), Inches(0.9))
+    summary.shapes.title.text = "Summary"
+    top, margin = Inches(1.35), Inches(0.5)
+    width = Emu(deck.slide_width - 2 * margin)
+    table = summary.shapes.add_table(
+        len(rows), 2, margin, top, width, Emu(deck.slide_height - top - Inches(0.3))
+    ).table
+    table.columns[0].width = Inches(3.3)
+    table.columns[1].width = Emu(width - Inches(3.3))
+    for r, (what, value) in enumerate(rows):
+        for c, text in enumerate((what, value)):
+            cell = table.cell(r, c)
+            cell.text = text
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(14)
+                    run.font.bold = c == 0
+    summary.notes_slide.notes_text_frame.text = notes
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _full_width(shape, deck, top, height) -> None:
+    """Place a template placeholder across a 16:9 slide (the default template is 4:3)."""
+    from pptx.util import Inches
+
+    shape.left, shape.top = Inches(0.6), top
+    shape.width, shape.height = deck.slide_width - Inches(1.2), height
+
+
+# --- everything at once ------------------------------------------------------------
+
+
+def export_files(
+    case: Case,
+    options: FigureOptions,
+    formats: list[str],
+    size: str,
+    exported_at: dt.datetime,
+    treatment: str | None = None,
+) -> dict[str, bytes]:
+    """File name to content for each requested format (images: one per figure)."""
+    from .summary import summary_table
+
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        msg = f"unknown format: {', '.join(unknown)} (use {', '.join(FORMATS)})"
+        raise ValueError(msg)
+    if size not in SIZES:
+        msg = f"unknown size: {size} (use {', '.join(SIZES)})"
+        raise ValueError(msg)
+    figures = build_figures(case, export_options(options, size))
+    if "pptx" in formats:  # done before the first render, while Chrome is still starting
+        import pptx  # noqa: F401
+
+        rows = summary_table(case, treatment)
+    files = _figure_files(figures, formats, SIZES[size])
+    if "html" in formats:
+        files["timeline.html"] = html_bytes(figures["timeline"], case.info.title)
+    if "pptx" in formats:
+        pictures = _deck_pictures(case, options, size, figures, files)
+        files[f"{case.info.id}.pptx"] = deck_bytes(case, pictures, rows, exported_at)
+    return files
+
+
+def _figure_files(
+    figures: Mapping[str, go.Figure], formats: list[str], size: Size
+) -> dict[str, bytes]:
+    """NAME.json, NAME.png, NAME.svg, NAME.pdf for each figure, as asked."""
+    files: dict[str, bytes] = {}
+    for name, figure in figures.items():
+        if "json" in formats:
+            files[f"{name}.json"] = figure.to_json().encode()
+        for fmt in ("png", "svg", "pdf"):
+            if fmt in formats:
+                files[f"{name}.{fmt}"] = _render(figure, fmt, size)
+    return files
+
+
+def _deck_pictures(
+    case: Case,
+    options: FigureOptions,
+    size: str,
+    figures: Mapping[str, go.Figure],
+    files: Mapping[str, bytes],
+) -> dict[str, bytes]:
+    """The deck's 16:9 PNGs: the exported ones when they are 16:9, else drawn at 16:9."""
+    if size != "16:9":  # the deck is 16:9: its pictures must be too
+        figures = build_figures(case, export_options(options, "16:9"))
+    pictures = {}
+    for name, _ in _DECK_FIGURES:
+        done = files.get(f"{name}.png") if size == "16:9" else None
+        pictures[name] = done or _render(figures[name], "png", SIZES["16:9"])
+    return pictures
+
+
+def write_files(files: Mapping[str, bytes], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths

@@ -1,0 +1,313 @@
+"""Lab panels: values in the test's unit, reference band, MAS thresholds, gaps shown."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from .. import catalogue as cat
+from ..measures import lab_flags
+from ..model import Case
+from .arrays import strings
+from .axis import TimeAxis
+from .downsample import keep_for_display
+from .options import DEFAULT_LABS, FigureOptions
+from .theme import LAB_LINE, OUT_OF_RANGE, Theme
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One lab panel's content: traces, its title, axis type, labelled lines, the band."""
+
+    test: str
+    title: str
+    log: bool
+    traces: list
+    lines: list[tuple[float, str, str]]  # (value, label, dash)
+    y_range: list[float] | None
+    band: tuple[float, float] | None = None  # the reference range drawn, (low, high)
+
+
+def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
+    """Tests to draw, in catalogue panel order; only those the case has."""
+    present = set(case.labs["test"].unique())
+    wanted = DEFAULT_LABS if options.labs is None else options.labs
+    order = cat.labs()["panel_order"]
+    tests = [t for t in dict.fromkeys(wanted) if t in present]
+    return sorted(tests, key=lambda t: (order.get(t, 999), t))
+
+
+def panel_title(test: str, unit: str) -> str:
+    labels = cat.labs()["label"]
+    return f"{escape(labels.get(test, test))} ({escape(unit)})"
+
+
+_SYMBOL = {">": ">", "<=": "≤", ">=": "≥", "<": "<"}
+
+
+def threshold_label(row) -> str:
+    """'MAS 2016 ≤ 3.6': the threshold in the panel's (canonical) unit."""
+    return f"{row.short} {_SYMBOL[row.operator]} {row.canonical:.3g}"
+
+
+def _reference(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
+    """The band drawn: the range most rows carry (a report's own range wins over
+    the catalogue's); each point is still flagged against its own row's range."""
+    # a missing limit counts as -inf: NaN never equals NaN, so it would never be counted
+    low, high = (np.nan_to_num(v, nan=-np.inf).tolist() for v in (low, high))
+    counts = Counter(zip(low, high, strict=True))
+    band = min(counts, key=lambda pair: (-counts[pair], pair))  # ties: the lowest range
+    return tuple(np.nan if v == -np.inf else v for v in band)
+
+
+_COLUMNS = (
+    "time",
+    "test",
+    "test_input",
+    "qualifier",
+    "value",
+    "unit",
+    "value_input",
+    "unit_input",
+    "ref_low",
+    "ref_high",
+    "ref_source",
+    "note",
+)
+
+
+def split_by_test(labs: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
+    """Each test's rows as arrays sorted by time, split once for all panels."""
+    by_time = np.argsort(labs["time"].to_numpy(), kind="stable")
+    order = by_time[np.argsort(labs["test"].to_numpy(dtype=object)[by_time], kind="stable")]
+    arrays = {c: labs[c].to_numpy()[order] for c in _COLUMNS}
+    tests = arrays["test"]
+    starts = np.flatnonzero(np.r_[True, tests[1:] != tests[:-1]]) if len(tests) else []
+    bounds = [*starts, len(tests)]
+    return {tests[a]: {c: v[a:b] for c, v in arrays.items()} for a, b in pairwise(bounds)}
+
+
+def _reference_text(low: float, high: float, source: str, unit: str) -> str:
+    """'reference 10–140 ng/mL (default)'; a one-sided range reads '< 5' or '> 35'."""
+    if np.isnan(low) and np.isnan(high):
+        return ""
+    if np.isnan(low):
+        limits = f"< {high:.4g}"
+    elif np.isnan(high):
+        limits = f"> {low:.4g}"
+    else:
+        limits = f"{low:.4g}–{high:.4g}"
+    origin = "report" if source == "input" else "default"
+    return f"reference {limits} {escape(unit)} ({origin})"
+
+
+def _hover(
+    rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool, known: bool
+) -> tuple[str, list[list[str]]]:
+    """A hover template with what is the same for every point, and per-point parts.
+
+    The template holds only catalogue text (label, unit, a shared reference
+    range): user text goes in customdata, which plotly never interprets.
+    """
+    low, high, source = rows["ref_low"], rows["ref_high"], rows["ref_source"]
+    unit = rows["unit"][0]
+    shared_ref = None
+    if known:
+        # NaN never equals NaN: compare missing limits as None, or one-sided ranges never match
+        limits = (np.where(pd.isna(v), None, v).tolist() for v in (low, high))
+        if len(set(zip(*limits, source.tolist(), strict=True))) == 1:
+            shared_ref = _reference_text(low[0], high[0], source[0], unit)
+    qualifier = rows["qualifier"].tolist()
+    if known:  # the value comes from y in the template; only a qualifier ("<") travels
+        shown = [escape(q) if q else "" for q in qualifier]
+    else:
+        shown = [
+            escape(f"{name}: {q}{v:.6g} {u}")
+            for name, q, v, u in zip(
+                rows["test_input"].tolist(),
+                qualifier,
+                rows["value"].tolist(),
+                rows["unit"].tolist(),
+                strict=True,
+            )
+        ]
+    extra = [""] * len(qualifier)
+    converted = (rows["unit_input"] != rows["unit"]) | (rows["value"] != rows["value_input"])
+    for k in np.flatnonzero(converted).tolist():
+        entered = f"{qualifier[k]}{rows['value_input'][k]:g} {rows['unit_input'][k]}"
+        extra[k] = f"<br>entered as {escape(entered)}"
+    if shared_ref is None:
+        for k in range(len(extra)):
+            ref = _reference_text(low[k], high[k], source[k], rows["unit"][k])
+            extra[k] += f"<br>{ref}" if ref else ""
+    tail = [
+        f"{when}<br><i>{escape(note)}</i>" if note else when
+        for when, note in zip(
+            axis.whens(rows["time"], hide_dates), rows["note"].tolist(), strict=True
+        )
+    ]
+    custom = [list(parts) for parts in zip(shown, extra, tail, strict=True)]
+    if known:
+        label = cat.labs()["label"].get(rows["test"][0], "")
+        head = f"<b>{escape(label)}</b> %{{customdata[0]}}%{{y:.6~g}} {escape(unit)}"
+    else:
+        head = "%{customdata[0]}"
+    ref_line = f"<br>{shared_ref}" if shared_ref else ""
+    return head + "%{customdata[1]}" + ref_line + "<br>%{customdata[2]}<extra></extra>", custom
+
+
+def _compact_hover(template: str, custom: np.ndarray) -> dict:
+    """Send only the per-point hover fields a trace uses: most points have no
+    qualifier and no conversion, and on long series those empty fields add up."""
+    used = [i for i in range(custom.shape[1]) if any(custom[:, i])]
+    if len(used) == 1:  # one field: a plain list of strings
+        (only,) = used
+        for i in range(custom.shape[1]):
+            template = template.replace(
+                f"%{{customdata[{i}]}}", "%{customdata}" if i == only else ""
+            )
+        return {"customdata": strings(custom[:, only].tolist()), "hovertemplate": template}
+    for new, old in enumerate(used):
+        template = template.replace(f"%{{customdata[{old}]}}", f"%{{customdata[@{new}]}}")
+    for i in range(custom.shape[1]):
+        template = template.replace(f"%{{customdata[{i}]}}", "")
+    return {
+        "customdata": strings(custom[:, used].tolist()),
+        "hovertemplate": template.replace("[@", "["),
+    }
+
+
+_POINTS = {  # how each kind of point is drawn, and the flag its hover shows
+    "": ("within reference range", ""),
+    "high": ("outside reference range (high)", " <b>HIGH</b>"),
+    "low": ("outside reference range (low)", " <b>LOW</b>"),
+}
+
+
+def _with_gaps(x: np.ndarray, y: np.ndarray, gap: float) -> tuple[list, list, list, list]:
+    """Solid line broken at long gaps; the gaps themselves as separate dotted pieces."""
+    solid_x, solid_y, dot_x, dot_y = [], [], [], []
+    for i in range(len(x)):
+        if i and x[i] - x[i - 1] > gap:
+            solid_x.append(None)
+            solid_y.append(None)
+            dot_x += [x[i - 1], x[i], None]
+            dot_y += [y[i - 1], y[i], None]
+        solid_x.append(x[i])
+        solid_y.append(y[i])
+    return solid_x, solid_y, dot_x, dot_y
+
+
+def _as_x(days: list, x_days: np.ndarray, x_time: np.ndarray) -> list:
+    """Map day positions (with None breaks) back to this axis's x values."""
+    lookup = dict(zip(x_days.tolist(), x_time.tolist(), strict=True))
+    return [None if d is None else lookup[d] for d in days]
+
+
+def lab_panel(
+    rows: dict[str, np.ndarray], test: str, options: FigureOptions, axis: TimeAxis, theme: Theme
+) -> Panel:
+    """One test's panel from its rows (see ``split_by_test``)."""
+    time = rows["time"]
+    # keep one sample either side of the window so lines run to its edges
+    inside = (time >= axis.start.to_datetime64()) & (time <= axis.end.to_datetime64())
+    near = inside | np.r_[inside[1:], False] | np.r_[False, inside[:-1]]
+    rows = {c: v[near] for c, v in rows.items()}
+    meta = cat.labs()
+    unit = rows["unit"][0] if len(rows["unit"]) else meta.at[test, "unit"]
+    log = bool(meta.at[test, "log_axis"]) if test in meta.index else False
+    title = panel_title(test, unit)
+    if not near.any():
+        return Panel(test, title, log, [], [], None)
+    value = rows["value"].astype(float)
+    low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
+    flags = lab_flags(value, low_ref, high_ref)
+    x_days = (rows["time"] - axis.anchor.to_datetime64()) / np.timedelta64(1, "D")
+    keep = keep_for_display(x_days, value, flags != "", options.max_points_per_lab)
+    rows = {c: v[keep] for c, v in rows.items()}
+    value, flags, x_days = value[keep], flags[keep], x_days[keep]
+    x_time = np.asarray(axis.x(rows["time"]), dtype=float if axis.days else object)
+    gaps = _with_gaps(x_days, value, options.gap_days)
+    sx, sy, dx, dy = (
+        _as_x(part, x_days, x_time) if i % 2 == 0 else part for i, part in enumerate(gaps)
+    )
+    if axis.days:  # float arrays with NaN breaks travel as compact binary, lists as text
+        sx, sy, dx, dy = (np.array(part, dtype=float) for part in (sx, sy, dx, dy))
+    traces: list = []
+    low, high = _reference(low_ref, high_ref)
+    y_min, y_max = float(value.min()), float(value.max())
+    band = None
+    if not (np.isnan(low) and np.isnan(high)):  # a one-sided range runs to the data's edge
+        band_low = low if not np.isnan(low) else (y_min / 2 if log else min(0.0, y_min))
+        band = (band_low, high if not np.isnan(high) else y_max)
+    if len(dx):
+        traces.append(
+            dict(
+                type="scatter",
+                x=dx,
+                y=dy,
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"gap over {options.gap_days:g} days",
+                line={"color": LAB_LINE, "width": theme.line * 0.7, "dash": "dot"},
+            )
+        )
+    traces.append(
+        dict(
+            type="scatter",
+            x=sx,
+            y=sy,
+            mode="lines",
+            hoverinfo="skip",
+            showlegend=False,
+            line={"color": LAB_LINE, "width": theme.line},
+            name=title,
+            connectgaps=False,
+        )
+    )
+    template, custom = _hover(rows, axis, options.hide_dates, known=test in meta.index)
+    custom = np.array(custom, dtype=object).reshape(len(custom), 3)
+    within = {"color": "white", "size": theme.marker - 1, "line": {"color": LAB_LINE, "width": 1.5}}
+    beyond = {
+        "color": OUT_OF_RANGE,
+        "size": theme.marker + 1,
+        "line": {"color": "white", "width": 0.8},
+    }
+    for flag, (name, shown) in _POINTS.items():
+        mask = flags == flag
+        if mask.any():
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=x_time[mask],
+                    y=value[mask],
+                    mode="markers",
+                    marker=beyond if flag else within,
+                    name=name,
+                    showlegend=False,
+                    **_compact_hover(
+                        template.replace("%{customdata[1]}", shown + "%{customdata[1]}", 1),
+                        custom[mask],
+                    ),
+                )
+            )
+    lines = [
+        (row.canonical, threshold_label(row), "dash" if row.set == "mas2016" else "dot")
+        for row in cat.thresholds_by_test().get(test, ())
+    ]
+    values = [y_min, y_max] + [v for v, _, _ in lines]
+    values += [v for v in (low, high) if not np.isnan(v)]
+    lo, hi = min(values), max(values)
+    if log:
+        positive = [v for v in values if v > 0]
+        y_range = [np.log10(min(positive)) - 0.15, np.log10(max(positive)) + 0.15]
+    else:
+        pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
+        y_range = [lo - pad if lo < 0 or lo - pad > 0 else 0, hi + pad]
+    return Panel(test, title, log, traces, lines, y_range, band)

@@ -1,0 +1,123 @@
+"""The glucocorticoid course: daily prednisone-equivalent, pulses at their real dose."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..measures import glucocorticoid_days
+from ..model import Case
+from ..text import mg_text
+from .arrays import strings
+from .axis import TimeAxis
+from .options import FigureOptions
+from .theme import Theme
+
+STEROID_COLOUR = "#0072B2"  # the glucocorticoid class hue
+
+
+def steroid_unit(options: FigureOptions, days: pd.DataFrame) -> tuple[str, str]:
+    """Column and unit shown: mg/kg/day only when asked and a weight is known."""
+    if options.steroid_per_kg and days["pred_mg_kg"].notna().any():
+        return "pred_mg_kg", "mg/kg/day"
+    return "pred_mg", "mg/day"
+
+
+def steroid_traces(
+    case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme
+) -> tuple[list[dict], list[float] | None, str]:
+    """Step curve of the daily dose; pulse days as markers at the top, labelled.
+
+    Pulse days would dwarf the taper, so the panel's range stops above the
+    highest non-pulse day; pulse days are marked at the top with the actual
+    methylprednisolone dose. Returns traces, y range and the unit.
+    """
+    # the course runs to the end of the record; the window only cuts what is shown
+    days = glucocorticoid_days(case.treatments, case.labs, axis.record_end)
+    if days.empty:
+        return [], None, "mg/day"
+    column, unit = steroid_unit(options, days)
+    date = days["date"].to_numpy()
+    day = np.timedelta64(1, "D")
+    shown = (date + day > axis.start.to_datetime64()) & (date < axis.end.to_datetime64())
+    if not shown.any():
+        return [], None, unit
+    date, per_day = date[shown], days[column].to_numpy()[shown]
+    pulse_mg = days["pulse_mp_mg"].to_numpy()[shown]
+    hover = [
+        f"{when}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
+        + (f" ({mg_kg:.2f} mg/kg/day)" if not np.isnan(mg_kg) else "")
+        + f"<br>cumulative {total:,.0f} mg"
+        + (f"<br>methylprednisolone pulse {pulse:g} mg" if pulse else "")
+        + (f"<br>from {drugs}" if drugs else "")
+        for when, mg, mg_kg, total, pulse, drugs in zip(
+            axis.whens(date, options.hide_dates),
+            *(
+                days[c].to_numpy()[shown].tolist()
+                for c in ("pred_mg", "pred_mg_kg", "pred_mg_total")
+            ),
+            pulse_mg.tolist(),
+            days["drugs"].to_numpy()[shown].tolist(),
+            strict=True,
+        )
+    ]
+    traces: list[dict] = [
+        dict(
+            type="scatter",
+            # steps: each value holds for its whole day; the last one ends at midnight
+            x=axis.x(np.append(date, date[-1] + day)),
+            y=np.append(per_day, per_day[-1]),
+            mode="lines",
+            line={"shape": "hv", "color": STEROID_COLOUR, "width": theme.line},
+            fill="tozeroy",
+            fillcolor="rgba(0, 114, 178, 0.12)",
+            name="Prednisone-equivalent",
+            showlegend=False,
+            customdata=strings([*hover, hover[-1]]),
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    ]
+    pulse = pulse_mg > 0
+    top = _highest(per_day[~pulse]) * 1.6 if pulse.any() else _highest(per_day) * 1.15
+    if pulse.any():
+        rounds = np.cumsum(np.diff(date[pulse], prepend=date[pulse][:1] - 2 * day) != day)
+        text, position = _pulse_labels(pulse_mg[pulse], rounds)
+        traces.append(
+            dict(
+                type="scatter",
+                x=axis.x(date[pulse] + np.timedelta64(12, "h")),
+                y=[top * 0.9] * int(pulse.sum()),
+                mode="markers+text",
+                text=strings(text),
+                textposition=position,
+                textfont={"size": theme.small, "color": STEROID_COLOUR},
+                marker={"symbol": "triangle-up", "size": theme.marker + 3, "color": STEROID_COLOUR},
+                name="Pulse day, off scale (actual dose)",
+                showlegend=False,
+                customdata=strings([hover[i] for i in np.flatnonzero(pulse)]),
+                hovertemplate="%{customdata}<extra></extra>",
+                cliponaxis=False,
+            )
+        )
+    return traces, [0, top], unit
+
+
+def _highest(values: np.ndarray) -> float:
+    """The largest value, missing ones left out; NaN when none is known."""
+    known = values[~np.isnan(values)]
+    return float(known.max()) if len(known) else np.nan
+
+
+def _pulse_labels(mg: np.ndarray, run: np.ndarray) -> tuple[list[str], str]:
+    """Labels for pulse days: one 'MP 1 g/day, off scale' after the last round when every
+    pulse day had one dose (rounds are often days apart: labels per round would collide),
+    else each round's dose under its middle day."""
+    if (mg == mg[0]).all():
+        text = [""] * len(mg)
+        text[-1] = f"MP {mg_text(mg[0])}/day, off scale"
+        return text, "middle right"
+    text = []
+    for r in np.unique(run):
+        days = np.flatnonzero(run == r)
+        text += [f"MP {mg_text(mg[d])}" if i == len(days) // 2 else "" for i, d in enumerate(days)]
+    return text, "bottom center"

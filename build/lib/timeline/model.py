@@ -1,0 +1,218 @@
+"""The case model: tidy DataFrames with fixed dtypes, and their declared schemas.
+
+A ``Case`` is built only by :func:`timeline.load_case` (and its byte-stream
+sibling), which validates at the boundary; everything after trusts it.
+
+Columns (one row per input row; ``row`` is the spreadsheet row, header = 1):
+
+treatments
+    row, drug (canonical name, or as entered when unknown), drug_input,
+    drug_class (ordered categorical), drug_known, start, end (datetime64; end
+    NaT when single or ongoing), single, ongoing, dose (per administration,
+    float), dose_unit (catalogue spelling), frequency (catalogue name),
+    per_day (administrations per day; NaN for a single dose), route, kind, note.
+events
+    row, start, end (NaT for point events), type (catalogue name or as
+    entered), type_known, label, note.
+labs
+    row, time, test (canonical name, or as entered), test_input, test_known,
+    value (float, in ``unit``, the test's canonical unit), unit, qualifier
+    ('', '<', '>', '<=', '>='), value_input, unit_input (as entered), ref_low,
+    ref_high (canonical unit), ref_source ('input', 'catalogue' or ''),
+    ref_low_input, ref_high_input (as entered), note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .catalogue import drug_classes
+from .errors import Problem
+
+DATETIME = "datetime64[ns]"
+
+
+def drug_class_dtype() -> pd.CategoricalDtype:
+    order = drug_classes().sort_values("lane_order").index
+    return pd.CategoricalDtype(list(order), ordered=True)
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """The case table: what may be shown about the case."""
+
+    id: str
+    title: str
+    diagnosis: str
+    anchor: str
+    illustrative: bool
+    sex: str = ""
+    age_years: float | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """Identifying fields: held in memory, never displayed or exported."""
+
+    name: str = field(default="", repr=False)
+    birth_date: str = field(default="", repr=False)
+    record_number: str = field(default="", repr=False)
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(v for v in (self.name, self.birth_date, self.record_number) if v)
+
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    """One validated case. Build it with ``load_case``, never by hand."""
+
+    info: CaseInfo
+    treatments: pd.DataFrame
+    events: pd.DataFrame
+    labs: pd.DataFrame
+    anchor_time: pd.Timestamp
+    source: str
+    warnings: tuple[Problem, ...] = ()
+    identifiers: Identifiers = field(default_factory=Identifiers, repr=False)
+    annotations: pd.DataFrame = field(default_factory=lambda: empty_annotations())
+
+    def summary_line(self) -> str:
+        """Counts of what was loaded, for the command line and the page."""
+        return (
+            f"{self.info.id}: {len(self.treatments)} treatments, {len(self.events)} events, "
+            f"{len(self.labs)} labs, {len(self.warnings)} warnings"
+        )
+
+
+def empty_annotations() -> pd.DataFrame:
+    """Notes drawn on the figure: day (Day N), text, panel ('' = top)."""
+    return pd.DataFrame(
+        {"day": pd.Series(dtype=float), "text": pd.Series(dtype=str), "panel": pd.Series(dtype=str)}
+    )
+
+
+# --- Schemas of the typed tables --------------------------------------------
+# Each check's ``error`` is the message a clinician reads; validate.py turns
+# pandera's failure cases into located problems. Wide checks name the column
+# to blame in WIDE_CHECK_COLUMN.
+
+END_BEFORE_START = "ends before it starts: check both dates (end is the last day, inclusive)."
+ONCE_WITH_END = (
+    "frequency is 'once' but the end is after the start: leave end blank for a single "
+    "administration, or give the real frequency."
+)
+REF_ORDER = "ref_low is above ref_high: check the two reference limits."
+
+WIDE_CHECK_COLUMN = {END_BEFORE_START: "end", ONCE_WITH_END: "end", REF_ORDER: "ref_high"}
+
+
+def _end_not_before_start(df: pd.DataFrame) -> pd.Series:
+    return df["end"].isna() | df["start"].isna() | (df["end"] >= df["start"])
+
+
+def _once_has_no_span(df: pd.DataFrame) -> pd.Series:
+    return (df["frequency"] != "once") | df["end"].isna() | (df["end"] <= df["start"])
+
+
+def _ref_in_order(df: pd.DataFrame) -> pd.Series:
+    low, high = df["ref_low"], df["ref_high"]
+    return low.isna() | high.isna() | (low <= high)
+
+
+def _required(dtype, *checks: pa.Check) -> pa.Column:
+    return pa.Column(dtype, checks=list(checks), nullable=False)
+
+
+def _optional(dtype, *checks: pa.Check) -> pa.Column:
+    return pa.Column(dtype, checks=list(checks), nullable=True)
+
+
+TREATMENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "row": _required(int),
+        "drug": _required(str),
+        "drug_input": _required(str),
+        "drug_class": _required(drug_class_dtype()),
+        "drug_known": _required(bool),
+        "start": _required(DATETIME),
+        "end": _optional(DATETIME),
+        "single": _required(bool),
+        "ongoing": _required(bool),
+        "dose": _required(float, pa.Check.gt(0, error="is not above 0: enter the dose given.")),
+        "dose_unit": _required(str),
+        "frequency": _required(str),
+        "per_day": _optional(float),
+        "route": _required(str),
+        "kind": _required(str),
+        "note": _required(str),
+    },
+    checks=[
+        pa.Check(_end_not_before_start, error=END_BEFORE_START),
+        pa.Check(_once_has_no_span, error=ONCE_WITH_END),
+    ],
+    strict=True,
+    ordered=True,
+)
+
+EVENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "row": _required(int),
+        "start": _required(DATETIME),
+        "end": _optional(DATETIME),
+        "type": _required(str),
+        "type_known": _required(bool),
+        "label": _required(str),
+        "note": _required(str),
+    },
+    checks=[pa.Check(_end_not_before_start, error=END_BEFORE_START)],
+    strict=True,
+    ordered=True,
+)
+
+LABS_SCHEMA = pa.DataFrameSchema(
+    {
+        "row": _required(int),
+        "time": _required(DATETIME),
+        "test": _required(str),
+        "test_input": _required(str),
+        "test_known": _required(bool),
+        "value": _required(float),
+        "unit": _required(str),
+        "qualifier": _required(str),
+        "value_input": _required(float),
+        "unit_input": _required(str),
+        "ref_low": _optional(float),
+        "ref_high": _optional(float),
+        "ref_source": _required(str),
+        "ref_low_input": _optional(float),
+        "ref_high_input": _optional(float),
+        "note": _required(str),
+    },
+    checks=[pa.Check(_ref_in_order, error=REF_ORDER)],
+    strict=True,
+    ordered=True,
+)
+
+SCHEMAS = {"treatments": TREATMENTS_SCHEMA, "events": EVENTS_SCHEMA, "labs": LABS_SCHEMA}
+
+
+def _rules_only(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:
+    """The schema's value rules without its dtype contract.
+
+    Loading runs these on every file: they are about the user's data. The
+    dtypes are about our code, so the tests check every case against the
+    full SCHEMAS instead (pandera's dtype checks cost more than the rest).
+    """
+    columns = {
+        name: pa.Column(None, checks=column.checks, nullable=True)
+        for name, column in schema.columns.items()
+        if column.checks
+    }
+    return pa.DataFrameSchema(columns, checks=schema.checks)
+
+
+RULES = {name: _rules_only(schema) for name, schema in SCHEMAS.items()}
