@@ -1,12 +1,14 @@
-"""Unit conversions and thresholds against the worked examples of CLINICAL.md §6 and §2."""
+"""Catalogue numbers against their cited sources, and the citations themselves."""
 
 from __future__ import annotations
+
+from importlib import resources
 
 import pytest
 
 from timeline import catalogue as cat
 
-CONVERSIONS = [  # (test, unit, value, canonical value) — CLINICAL.md §6
+CONVERSIONS = [  # (test, unit, value, canonical value), as cited in lab_units.csv
     ("fibrinogen", "mg/dL", 360, 3.6),
     ("ferritin", "pmol/L", 2247, 1000),
     ("ferritin", "µg/L", 684, 684),
@@ -29,7 +31,7 @@ def test_conversion_matches_clinical_reference(test, unit, value, expected):
 
 
 def test_worked_examples_stated_to_two_decimals():
-    # CLINICAL.md §6: "156 → 1.76 [S]" and "48 U/L = 0.80 [S]" (µkat/L), both rounded
+    # Ravelli A et al. Ann Rheum Dis 2016;75:481-9: 156 mg/dL = 1.76 mmol/L and 48 U/L = 0.80 µkat/L, both rounded
     assert round(cat.to_canonical("triglycerides", "mg/dL", 156), 2) == 1.76
     assert round(48 / cat.to_canonical("ast", "ukat/L", 1), 2) == 0.80
 
@@ -40,12 +42,12 @@ def test_unit_spellings_share_one_key():
 
 
 def test_assay_specific_units_are_never_converted():
-    # CLINICAL.md §6: sCD25 U/mL vs pg/mL is assay-specific; D-dimer FEU vs DDU
+    # standard clinical knowledge: sCD25 U/mL vs pg/mL is assay-specific; D-dimer FEU vs DDU
     assert ("scd25", cat.unit_key("pg/mL")) not in cat.lab_unit_index()
     assert ("d_dimer", cat.unit_key("mg/L DDU")) not in cat.lab_unit_index()
 
 
-MAS_2016 = {  # Ravelli 2016, in each test's canonical unit (CLINICAL.md §2)
+MAS_2016 = {  # Ravelli A et al. Ann Rheum Dis 2016;75:481-9, in each test's canonical unit
     "ferritin": (">", 684.0),
     "platelets": ("<=", 181.0),
     "ast": (">", 48.0),
@@ -88,3 +90,36 @@ def test_frequencies_per_day():
     assert per_day["twice daily"] == 2
     assert per_day["every 2 weeks"] == pytest.approx(1 / 14)
     assert per_day.isna()["once"]
+
+
+CSVS = sorted(f.name for f in resources.files(cat).iterdir() if f.name.endswith(".csv"))
+
+
+@pytest.mark.parametrize("name", CSVS)
+def test_catalogue_cites_primary_sources_not_internal_notes(name):
+    text = resources.files(cat).joinpath(name).read_text(encoding="utf-8")
+    assert "CLINICAL.md" not in text
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        (cat.drugs, "source"),
+        (cat.labs, "ref_source"),
+        (cat.thresholds, "source"),
+        (cat.lab_units, "source"),
+        (cat.lab_plausibility, "source"),
+    ],
+)
+def test_every_catalogue_row_cites_a_source(table, column):
+    sources = table()[column]
+    assert (sources.str.strip() != "").all(), list(sources.index[sources.str.strip() == ""])
+
+
+def test_every_dose_warning_limit_cites_its_source():
+    drugs = cat.drugs()
+    limits = ["warn_above_mg_day", "warn_above_mg_kg_day", "warn_interval_days_iv"]
+    limited = drugs[drugs[limits].notna().any(axis=1)]
+    assert not limited.empty
+    assert (limited["warn_source"] != "").all()
+    assert (drugs.loc[~drugs.index.isin(limited.index), "warn_source"] == "").all()

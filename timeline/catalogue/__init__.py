@@ -1,8 +1,12 @@
 """Clinical catalogues kept as data: drugs, labs, units, thresholds, vocabularies.
 
-Each CSV beside this file carries the tag ([S] seen in a source, [K] standard
-knowledge, [U] uncertain) and the source of every clinical number, as in the
-project's clinical reference. Edit the CSVs, not this module.
+Each CSV beside this file gives every clinical number its tag ([S] seen in a
+source, [K] standard knowledge, [U] uncertain) and cites its primary source beside
+it: a paper, a drug label or a standard such as WHO ATC or UCUM. A [K] number with
+no named source says "standard clinical knowledge"; where no source was checked,
+the cell says so. The citation is in ``source`` (``ref_source`` in labs.csv);
+drugs.csv cites its dose-warning limits in ``warn_source``. Edit the CSVs, not
+this module.
 """
 
 from __future__ import annotations
