@@ -52,6 +52,8 @@ def test_export_with_dates_and_a_window(tmp_path):
         (["--format", "gif"], 2, "unknown format: gif"),
         (["--anchor", "surgery"], 2, "no event is called 'surgery'"),
         (["--start", "D30", "--end", "D10"], 2, "the window ends before it starts"),
+        (["--start", "D500"], 2, "the window ends before it starts"),  # past the record's end
+        (["--size", "5:4"], 2, "unknown size: 5:4"),
     ],
 )
 def test_export_usage_errors(tmp_path, capsys, args, code, message):
@@ -124,3 +126,24 @@ def test_without_chrome_the_export_says_how_to_get_one_and_writes_nothing(tmp_pa
     assert "needs Chrome or Chromium" in done.stderr
     assert "apt-get install chromium" in done.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_internal_error_is_not_reported_as_a_usage_error(tmp_path, monkeypatch):
+    # exit 2 means "you typed it wrong": a bug must surface as itself, not as that
+    import timeline.export
+
+    def broken(*_args, **_kwargs):
+        msg = "a bug in the export"
+        raise ValueError(msg)
+
+    monkeypatch.setattr(timeline.export, "export_files", broken)
+    with pytest.raises(ValueError, match="a bug in the export"):
+        main(["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"])
+
+
+def test_per_kg_draws_the_glucocorticoid_course_in_mg_per_kg(tmp_path):
+    args = ["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json", "--per-kg"]
+    assert main(args) == 0
+    layout = json.loads((tmp_path / "glucocorticoids.json").read_text())["layout"]
+    titles = [a["text"] for a in layout["annotations"]]
+    assert "<b>Glucocorticoid, prednisone-equivalent (mg/kg/day)</b>" in titles
