@@ -90,19 +90,21 @@ def render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     check_basic(figure, "image export")
     start()
     with LOCK:
+        opening, loop = _opening, _loop
+        assert opening is not None and loop is not None, "start() sets both"
         try:
-            renderer = _opening.result()
+            renderer = opening.result()
         except ChromeNotFoundError as exc:
             _opening = None  # a Chrome installed later is found by the next call
             raise ChromeMissing from exc
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        job = asyncio.run_coroutine_threadsafe(renderer.calc_fig(figure, opts=opts), _loop)
+        job = asyncio.run_coroutine_threadsafe(renderer.calc_fig(figure, opts=opts), loop)
         return job.result(timeout=RENDER_TIMEOUT_S)
 
 
 def _stop() -> None:
     """Close Chrome when the process ends (it would otherwise outlive us)."""
-    if _opening is None:
+    if _opening is None or _loop is None:
         return
     try:
         renderer = _opening.result(timeout=10)

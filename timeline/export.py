@@ -97,6 +97,7 @@ def html_bytes(figure: go.Figure, title: str) -> bytes:
 
 # --- the deck ----------------------------------------------------------------------
 
+SLIDE_WIDTH, SLIDE_HEIGHT = 12_191_695, 6_858_000  # EMU: a 16:9 slide, 13.333 × 7.5 in
 _DECK_FIGURES = (
     ("timeline", "Timeline"),
     ("labs", "Labs"),
@@ -115,7 +116,7 @@ def deck_bytes(
     from pptx.util import Emu, Inches, Pt
 
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    deck.slide_width, deck.slide_height = Emu(SLIDE_WIDTH), Emu(SLIDE_HEIGHT)
     info = case.info
     notes = (
         f"Data: {info.source or 'source not given'}. "
@@ -128,8 +129,8 @@ def deck_bytes(
     )
 
     title = deck.slides.add_slide(deck.slide_layouts[0])
-    _full_width(title.shapes.title, deck, Inches(2.0), Inches(1.6))
-    _full_width(title.placeholders[1], deck, Inches(3.8), Inches(2.2))
+    _full_width(title.shapes.title, Inches(2.0), Inches(1.6))
+    _full_width(title.placeholders[1], Inches(3.8), Inches(2.2))
     title.shapes.title.text = info.title
     subtitle = [info.diagnosis, f"Day 0 = {info.anchor}"]
     if info.illustrative:
@@ -144,17 +145,17 @@ def deck_bytes(
         slide = deck.slides.add_slide(blank)
         # always an explicit size: a PNG carries no DPI and would land 40 inches wide
         slide.shapes.add_picture(
-            io.BytesIO(pictures[name]), 0, 0, width=deck.slide_width, height=deck.slide_height
+            io.BytesIO(pictures[name]), 0, 0, width=SLIDE_WIDTH, height=SLIDE_HEIGHT
         )
         slide.notes_slide.notes_text_frame.text = f"{label}. {notes}"
 
     summary = deck.slides.add_slide(deck.slide_layouts[5])
-    _full_width(summary.shapes.title, deck, Inches(0.3), Inches(0.9))
+    _full_width(summary.shapes.title, Inches(0.3), Inches(0.9))
     summary.shapes.title.text = "Summary"
     top, margin = Inches(1.35), Inches(0.5)
-    width = Emu(deck.slide_width - 2 * margin)
+    width = Emu(SLIDE_WIDTH - 2 * margin)
     table = summary.shapes.add_table(
-        len(rows), 2, margin, top, width, Emu(deck.slide_height - top - Inches(0.3))
+        len(rows), 2, margin, top, width, Emu(SLIDE_HEIGHT - top - Inches(0.3))
     ).table
     table.columns[0].width = Inches(3.3)
     table.columns[1].width = Emu(width - Inches(3.3))
@@ -172,12 +173,12 @@ def deck_bytes(
     return buffer.getvalue()
 
 
-def _full_width(shape, deck, top, height) -> None:
+def _full_width(shape, top, height) -> None:
     """Place a template placeholder across a 16:9 slide (the default template is 4:3)."""
-    from pptx.util import Inches
+    from pptx.util import Emu, Inches
 
     shape.left, shape.top = Inches(0.6), top
-    shape.width, shape.height = deck.slide_width - Inches(1.2), height
+    shape.width, shape.height = Emu(SLIDE_WIDTH - Inches(1.2)), height
 
 
 # --- everything at once ------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import catalogue as cat
 
@@ -32,9 +33,9 @@ def _latest(labs: pd.DataFrame, test: str, at: np.ndarray) -> np.ndarray:
     return np.where(pd.isna(at), np.nan, out)
 
 
-def body_surface_area(weight_kg: pd.Series, height_cm: pd.Series) -> pd.Series:
+def body_surface_area(weight_kg: ArrayLike, height_cm: ArrayLike) -> np.ndarray:
     """Mosteller: sqrt(height cm × weight kg / 3600) m² (CLINICAL.md §4 [K/U])."""
-    return np.sqrt(height_cm * weight_kg / 3600)
+    return np.sqrt(np.asarray(height_cm, dtype=float) * np.asarray(weight_kg, dtype=float) / 3600)
 
 
 def dose_mg(treatments: pd.DataFrame, labs: pd.DataFrame) -> pd.Series:
@@ -101,7 +102,9 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
     """
     columns = (treatments["start"], treatments["end"], events["start"], events["end"])
     latest = [column.max() for column in (*columns, labs["time"])]
-    return max((t for t in latest if not pd.isna(t)), default=pd.NaT).normalize() + DAY
+    return (
+        pd.Timestamp(max((t for t in latest if not pd.isna(t)), default=pd.NaT)).normalize() + DAY
+    )
 
 
 # --- glucocorticoids ------------------------------------------------------------
@@ -226,8 +229,8 @@ def mas_2016(labs: pd.DataFrame, window_days: float = 3) -> pd.DataFrame:
         )
         known[test] = fresh
     items = MAS_TESTS[1:]
-    out["items_met"] = sum(met[t].astype(int) for t in items)
-    out["items_known"] = sum(known[t].astype(int) for t in items)
+    out["items_met"] = np.sum([met[t].astype(int) for t in items], axis=0)
+    out["items_known"] = np.sum([known[t].astype(int) for t in items], axis=0)
     could_reach = out["items_met"] + (4 - out["items_known"]) >= 2
     ferritin_high, ferritin_known = met["ferritin"], known["ferritin"]
     status = np.where(ferritin_known, "not met", "unknown")

@@ -95,7 +95,7 @@ def drug_label(drug: str) -> str:
 def prednisone_factors() -> dict[str, float]:
     """Prednisone-equivalent factor of each glucocorticoid (drugs without one are absent)."""
     factor = drugs()["prednisone_factor"]
-    return factor[factor.notna()].to_dict()
+    return {str(k): float(v) for k, v in factor[factor.notna()].items()}
 
 
 @cache
@@ -128,10 +128,11 @@ def lab_index() -> dict[str, str]:
     """Every accepted spelling or LOINC code of a test to its canonical name."""
     table = labs().reset_index()
     index = _synonym_index(table)
-    for row in table.itertuples():
-        for code in [row.loinc, *row.loinc_alternatives.split(";")]:
+    columns = (table[c].tolist() for c in ("name", "loinc", "loinc_alternatives"))
+    for name, loinc, alternatives in zip(*columns, strict=True):
+        for code in [loinc, *alternatives.split(";")]:
             if code:
-                index[name_key(code)] = row.name
+                index[name_key(code)] = name
     return index
 
 
@@ -147,9 +148,11 @@ def lab_units() -> pd.DataFrame:
 @cache
 def lab_unit_index() -> dict[tuple[str, str], tuple[str, float, float, float]]:
     """(test, unit key) to (unit as catalogued, offset, multiply, divide)."""
+    table = lab_units()
+    columns = (table[c].tolist() for c in ("test", "unit", "offset", "multiply", "divide"))
     return {
-        (row.test, unit_key(row.unit)): (row.unit, row.offset, row.multiply, row.divide)
-        for row in lab_units().itertuples()
+        (test, unit_key(unit)): (unit, offset, multiply, divide)
+        for test, unit, offset, multiply, divide in zip(*columns, strict=True)
     }
 
 
@@ -172,7 +175,8 @@ def thresholds() -> pd.DataFrame:
     """Decision thresholds (MAS 2016, fever) converted to each test's canonical unit."""
     table = _read("thresholds.csv")
     table["value"] = table["value"].astype(float)
-    table["canonical"] = [to_canonical(row.test, row.unit, row.value) for row in table.itertuples()]
+    columns = (table[c].tolist() for c in ("test", "unit", "value"))
+    table["canonical"] = [to_canonical(*row) for row in zip(*columns, strict=True)]
     return table
 
 
@@ -197,7 +201,7 @@ def frequencies() -> pd.DataFrame:
 @cache
 def short_frequencies() -> dict[str, str]:
     """Each frequency's short form for labels ('twice daily': 'bid')."""
-    return frequencies()["short"].to_dict()
+    return {str(k): str(v) for k, v in frequencies()["short"].items()}
 
 
 @cache
@@ -233,7 +237,7 @@ def thresholds_by_test() -> dict[str, tuple]:
     """Each test's threshold rows (named tuples), for drawing without a query per panel."""
     by_test: dict[str, list] = {}
     for row in thresholds().itertuples():
-        by_test.setdefault(row.test, []).append(row)
+        by_test.setdefault(str(row.test), []).append(row)
     return {test: tuple(rows) for test, rows in by_test.items()}
 
 
@@ -241,4 +245,5 @@ def thresholds_by_test() -> dict[str, tuple]:
 def mas_2016_rules() -> dict[str, tuple[str, float]]:
     """Test to (operator, threshold in the test's canonical unit), Ravelli 2016."""
     rules = thresholds().query("set == 'mas2016'")
-    return {row.test: (row.operator, row.canonical) for row in rules.itertuples()}
+    columns = (rules[c].tolist() for c in ("test", "operator", "canonical"))
+    return {test: (operator, canonical) for test, operator, canonical in zip(*columns, strict=True)}
