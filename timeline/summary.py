@@ -216,11 +216,13 @@ def window_presets(case: Case, treatment: str | None = None) -> dict[str, Window
 
 
 def _doses(rows: pd.DataFrame) -> tuple[Dose, ...]:
+    """Each row's dose as entered, in row order."""
     columns = rows[["dose", "dose_unit", "frequency", "single"]]
     return tuple(Dose(*values) for values in columns.itertuples(index=False, name=None))
 
 
 def _course(case: Case, drug: str, rows: pd.DataFrame) -> Course:
+    """One drug's course from its treatment rows."""
     rows = rows.sort_values("start")
     pulses = rows[rows["kind"] == "pulse"]
     # a pulse row runs from its start to its end day, both counted; pandas-stubs type a
@@ -270,6 +272,7 @@ _MOVED = {
 
 
 def __getattr__(name: str) -> Any:
+    """A moved name, imported from its new module on first use (no import cycle)."""
     if name in _MOVED:
         return getattr(import_module(_MOVED[name], __package__), name)
     msg = f"module {__name__!r} has no attribute {name!r}"
