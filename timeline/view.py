@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from . import catalogue as cat
 from .errors import Problem
 from .measures import DAY, lab_flags
 from .model import Case
+from .summary import day_of, response_treatments
 from .text import dose_text
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
@@ -21,35 +23,58 @@ def plain(text: str) -> str:
     return str(text).translate(_MARKDOWN)
 
 
-def _when(times: pd.Series, anchor: pd.Timestamp, hide_dates: bool) -> list[str]:
+def _when(case: Case, times: pd.Series, hide_dates: bool) -> list[str]:
+    """'Day 3 (2000-01-04 07:00)'; the Day and clock only when dates are hidden; '' if missing."""
     out = []
     for time in times:
         if pd.isna(time):
             out.append("")
             continue
-        day = f"Day {(time.normalize() - anchor) // DAY}"
+        day = f"Day {day_of(case, time)}"
         clock = "" if time == time.normalize() else f" {time:%H:%M}"
         out.append(f"{day}{clock}" if hide_dates else f"{day} ({time:%Y-%m-%d}{clock})")
     return out
 
 
+def _dose_columns(t: pd.DataFrame) -> dict[str, Any]:
+    """What was given: dose as entered, how often, how, which kind of course."""
+    return {
+        "dose": [dose_text(d, u) for d, u in zip(t["dose"], t["dose_unit"], strict=True)],
+        "frequency": t["frequency"],
+        "route": t["route"],
+        "kind": t["kind"],
+    }
+
+
+def _lab_value_columns(labs: pd.DataFrame) -> dict[str, Any]:
+    """Each test's name, its value (with any '<' or '>') in the canonical unit, the unit."""
+    labels = cat.labs()["label"]
+    return {
+        "test": [labels.get(t, t) for t in labs["test"]],
+        "value": labs["qualifier"] + labs["value"].map("{:.6g}".format),
+        "unit": labs["unit"],
+    }
+
+
+def _reference_text(low: float, high: float) -> str:
+    """'3.5–5' from the limits, one side empty when only the other is known."""
+    if np.isnan(low) and np.isnan(high):
+        return ""
+    return f"{'' if np.isnan(low) else f'{low:.4g}'}–{'' if np.isnan(high) else f'{high:.4g}'}"
+
+
 def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:
+    """Every treatment row, its times as Day N (with the date unless hidden)."""
     t = case.treatments
     classes = cat.drug_classes()["label"]
+    end = _when(case, t["end"], hide_dates)
     return pd.DataFrame(
         {
             "drug": t["drug_input"],
             "class": t["drug_class"].map(classes).astype(str),
-            "start": _when(t["start"], case.anchor_time, hide_dates),
-            "end": np.where(
-                t["single"],
-                "single dose",
-                np.where(t["ongoing"], "ongoing", _when(t["end"], case.anchor_time, hide_dates)),
-            ),
-            "dose": [dose_text(d, u) for d, u in zip(t["dose"], t["dose_unit"], strict=True)],
-            "frequency": t["frequency"],
-            "route": t["route"],
-            "kind": t["kind"],
+            "start": _when(case, t["start"], hide_dates),
+            "end": np.where(t["single"], "single dose", np.where(t["ongoing"], "ongoing", end)),
+            **_dose_columns(t),
             "note": t["note"],
             "row": t["row"],
         }
@@ -57,11 +82,12 @@ def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:
 
 
 def events_table(case: Case, hide_dates: bool) -> pd.DataFrame:
+    """Every event row, its times as Day N (with the date unless hidden)."""
     e = case.events
     return pd.DataFrame(
         {
-            "start": _when(e["start"], case.anchor_time, hide_dates),
-            "end": _when(e["end"], case.anchor_time, hide_dates),
+            "start": _when(case, e["start"], hide_dates),
+            "end": _when(case, e["end"], hide_dates),
             "type": e["type"],
             "label": e["label"],
             "note": e["note"],
@@ -71,30 +97,46 @@ def events_table(case: Case, hide_dates: bool) -> pd.DataFrame:
 
 
 def labs_table(case: Case, hide_dates: bool) -> pd.DataFrame:
+    """Every lab row: value in the canonical unit and as entered, reference, high/low flag."""
     labs = case.labs
-    labels = cat.labs()["label"]
-    flag = lab_flags(labs["value"], labs["ref_low"], labs["ref_high"])
     return pd.DataFrame(
         {
-            "time": _when(labs["time"], case.anchor_time, hide_dates),
-            "test": [labels.get(t, t) for t in labs["test"]],
-            "value": labs["qualifier"] + labs["value"].map("{:.6g}".format),
-            "unit": labs["unit"],
+            "time": _when(case, labs["time"], hide_dates),
+            **_lab_value_columns(labs),
             "as entered": labs["qualifier"]
             + labs["value_input"].map("{:g}".format)
             + " "
             + labs["unit_input"],
             "reference": [
-                ""
-                if np.isnan(lo) and np.isnan(hi)
-                else f"{'' if np.isnan(lo) else f'{lo:.4g}'}–{'' if np.isnan(hi) else f'{hi:.4g}'}"
+                _reference_text(lo, hi)
                 for lo, hi in zip(labs["ref_low"], labs["ref_high"], strict=True)
             ],
-            "flag": flag,
+            "flag": lab_flags(labs["value"], labs["ref_low"], labs["ref_high"]),
             "note": labs["note"],
             "row": labs["row"],
         }
     )
+
+
+def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What was given on Day ``day``, and each test's latest value by the end of it."""
+    start = case.anchor_time + day * DAY
+    end = start + DAY
+    t = case.treatments
+    # the moment each row stops counting: never while ongoing, a single dose its own day
+    last = (t["end"].dt.normalize() + DAY).where(~t["ongoing"], pd.Timestamp.max)
+    last = last.where(~t["single"], t["start"].dt.normalize() + DAY)
+    given = t[(t["start"] < end) & (last > start)]
+    given = pd.DataFrame({"drug": given["drug_input"], **_dose_columns(given)})
+    labs = case.labs[case.labs["time"] < end].sort_values("time").groupby("test").tail(1)
+    labs = pd.DataFrame(
+        {
+            **_lab_value_columns(labs),
+            "drawn": [f"Day {day_of(case, x)}" for x in labs["time"]],
+            "flag": lab_flags(labs["value"], labs["ref_low"], labs["ref_high"]),
+        }
+    )
+    return given.reset_index(drop=True), labs.reset_index(drop=True)
 
 
 def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
@@ -123,12 +165,14 @@ def lab_choices(case: Case) -> dict[str, str]:
 
 
 def drug_choices(case: Case) -> dict[str, str]:
+    """Drugs the case has, in order of entry, as {drug: display name}."""
     return {d: cat.drug_label(d) for d in case.treatments["drug"].unique()}
 
 
 def response_choices(case: Case) -> list[str]:
-    """Treatments whose response is worth summarising: every non-glucocorticoid drug."""
-    return [d for d in case.treatments["drug"].unique() if not cat.is_glucocorticoid(d)]
+    """Treatments offered for the response line: those the summary can summarise (the
+    default treatment is always one of them)."""
+    return response_treatments(case)
 
 
 def anchor_choices(case: Case) -> list[str]:
