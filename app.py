@@ -20,13 +20,7 @@ from timeline.export import SIZES, export_files
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
 from timeline.figures.theme import SLIDE
 from timeline.model import Case
-from timeline.summary import (
-    case_summary,
-    default_treatment,
-    state_on,
-    summary_lines,
-    window_presets,
-)
+from timeline.summary import case_summary, default_treatment, window_presets
 from timeline.view import (
     anchor_choices,
     apply_editor_changes,
@@ -38,8 +32,10 @@ from timeline.view import (
     plain,
     problem_table,
     response_choices,
+    state_on,
     treatments_table,
 )
+from timeline.wording import summary_lines
 from timeline.workbook import case_workbook_bytes
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")

@@ -91,7 +91,8 @@ def render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     start()
     with LOCK:
         opening, loop = _opening, _loop
-        assert opening is not None and loop is not None, "start() sets both"
+        assert opening is not None, "start() sets it"
+        assert loop is not None, "start() sets it"
         try:
             renderer = opening.result()
         except ChromeNotFoundError as exc:

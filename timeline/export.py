@@ -193,7 +193,7 @@ def export_files(
     treatment: str | None = None,
 ) -> dict[str, bytes]:
     """File name to content for each requested format (images: one per figure)."""
-    from .summary import summary_table
+    from .wording import summary_table
 
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:

@@ -107,6 +107,11 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
     )
 
 
+def day_number(times, anchor: pd.Timestamp):
+    """Days since the anchor's midnight as a float: Day 0 is the anchor's day."""
+    return (times - anchor) / DAY
+
+
 # --- glucocorticoids ------------------------------------------------------------
 
 

@@ -7,9 +7,7 @@ and the summary slide.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 from itertools import groupby
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -263,17 +261,3 @@ def criteria_days(case: Case) -> list[tuple[int, int]]:
 
 
 # Names that moved to the text and the page's tables, still importable from here
-_MOVED = {
-    "course_text": ".wording",
-    "summary_lines": ".wording",
-    "summary_table": ".wording",
-    "state_on": ".view",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """A moved name, imported from its new module on first use (no import cycle)."""
-    if name in _MOVED:
-        return getattr(import_module(_MOVED[name], __package__), name)
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
