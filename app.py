@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -67,8 +68,9 @@ def _choose_case() -> Case:
     if not cases:
         st.sidebar.info(NO_BUNDLED_CASES)
     if source == "Bundled case":
+        names = list(cases)
         name = st.sidebar.selectbox(
-            "Bundled case", list(cases), key="bundled", index=list(cases).index(first)
+            "Bundled case", names, key="bundled", index=names.index(first) if first else 0
         )
         st.session_state["case"] = _bundled(str(cases[name]))
         st.session_state["case_key"] = f"bundled:{name}"
@@ -116,11 +118,15 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     )
     drugs, labs = drug_choices(case), lab_choices(case)
     lanes = side.multiselect(
-        "Lanes", list(drugs), default=list(drugs), key=f"lanes:{key}", format_func=drugs.get
+        "Lanes",
+        list(drugs),
+        default=list(drugs),
+        key=f"lanes:{key}",
+        format_func=lambda d: drugs[d],
     )
     wanted = [t for t in DEFAULT_LABS if t in labs]
     panels = side.multiselect(
-        "Lab panels", list(labs), default=wanted, key=f"labs:{key}", format_func=labs.get
+        "Lab panels", list(labs), default=wanted, key=f"labs:{key}", format_func=lambda t: labs[t]
     )
     presets = window_presets(case, treatment)
     window_name = side.selectbox("Window", [*presets, "Custom range"], key=f"window:{key}")
@@ -132,7 +138,7 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     if window_name == "Custom range":
         first, last = _day_bounds(case)
         low, high = side.slider("Days", first, last, (first, last), key=f"custom:{key}")
-        window = (
+        window: tuple[pd.Timestamp | None, pd.Timestamp | None] = (
             case.anchor_time + pd.Timedelta(days=low),
             case.anchor_time + pd.Timedelta(days=high),
         )
@@ -280,7 +286,7 @@ def _exports(case: Case, options: FigureOptions, treatment: str | None) -> None:
         file_name = name or f"{case.info.id}.pptx"
         column.download_button(
             label,
-            data=lambda fmt=fmt, name=name: build(fmt, name),
+            data=functools.partial(build, fmt, name),
             file_name=file_name,
             mime=mime,
             key=f"export_{fmt}",

@@ -102,7 +102,7 @@ def _measure(bundled: Path, large_path: Path) -> list[Result]:
     from timeline.load import load_case
 
     case, large = load_case(bundled), load_case(large_path)
-    timed = [
+    timed: list[tuple[str, Callable[[], object], int, int | None]] = [
         ("load bundled case (CSV folder)", lambda: load_case(bundled), 20, 100),
         (
             "load bundled case (workbook)",

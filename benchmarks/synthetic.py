@@ -48,7 +48,10 @@ def generated_tables(lab_rows: int, treatment_rows: int, seed: int = 0) -> dict[
     for test in _LAB_TESTS:
         rows = np.flatnonzero(tests == test)
         values[rows] = _course(
-            rng, len(rows), labs_meta.loc[test, "ref_low"], labs_meta.loc[test, "ref_high"]
+            rng,
+            len(rows),
+            labs_meta["ref_low"].to_dict()[test],
+            labs_meta["ref_high"].to_dict()[test],
         )
     labs = pd.DataFrame(
         {

@@ -155,10 +155,11 @@ def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
 
     anchor = case.anchor_time
     if args.anchor:
-        anchor = resolve_anchor(case.events, args.anchor)
-        if anchor is None:
+        found = resolve_anchor(case.events, args.anchor)
+        if found is None:
             msg = f"no event is called '{args.anchor}': use an event type or label of the case"
             raise UsageError(msg)
+        anchor = found
     start, end = (
         None if edge is None else (anchor + edge[1] * DAY if edge[0] == "day" else edge[1])
         for edge in (args.start, args.end)

@@ -102,9 +102,8 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
     """
     columns = (treatments["start"], treatments["end"], events["start"], events["end"])
     latest = [column.max() for column in (*columns, labs["time"])]
-    return (
-        pd.Timestamp(max((t for t in latest if not pd.isna(t)), default=pd.NaT)).normalize() + DAY
-    )
+    known = [t for t in latest if not pd.isna(t)]  # a case has events: its anchor at least
+    return pd.Timestamp(max(known)).normalize() + DAY
 
 
 def day_number(times, anchor: pd.Timestamp):
