@@ -338,10 +338,10 @@ def _lane_bar(base, length, y, name, colour, outline, text, text_colour, hover, 
     )
 
 
-def class_bands(table: pd.DataFrame) -> list[tuple[int, int, str]]:
-    """(first lane, last lane, class label) for each class present, in lane order."""
+def class_bands(table: pd.DataFrame) -> list[tuple[int, int]]:
+    """(first lane, last lane) of each class present, in lane order."""
     groups = table.groupby("class_label", sort=False)
-    return [(int(g.index.min()), int(g.index.max()), label) for label, g in groups]
+    return [(int(g.index.min()), int(g.index.max())) for _, g in groups]
 
 
 def lane_ticks(table: pd.DataFrame, has_course: bool, theme: Theme) -> tuple[list[int], list[str]]:
