@@ -173,9 +173,7 @@ def _lanes_row(
     return [_Row("lanes", "lanes", height, "", traces, None, ticks, class_bands(table))]
 
 
-def _steroids_row(
-    case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme
-) -> list[_Row]:
+def _steroids_row(case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme) -> list[_Row]:
     """The glucocorticoid course; none when no glucocorticoid is given in the window."""
     traces, y_range, unit = steroid_traces(case, options, axis, theme)
     if not traces:
@@ -241,9 +239,7 @@ def _threshold_label(i: int, value: float, label: str, log: bool, theme: Theme) 
     }
 
 
-def _style_panel(
-    yaxis: dict, i: int, panel: Panel, theme: Theme
-) -> tuple[list[dict], list[dict]]:
+def _style_panel(yaxis: dict, i: int, panel: Panel, theme: Theme) -> tuple[list[dict], list[dict]]:
     """A panel's y axis, reference band and threshold lines. Returns shapes, annotations."""
     yaxis.update(type="log" if panel.log else "linear", range=panel.y_range)
     if panel.log:
@@ -254,7 +250,9 @@ def _style_panel(
     for value, _, dash in panel.lines:
         line = {"color": MUTED, "width": 1.2, "dash": dash}
         shapes.append(across_panel(i, "line", value, value, layer="above", line=line))
-    labels = [_threshold_label(i, value, label, panel.log, theme) for value, label, _ in panel.lines]
+    labels = [
+        _threshold_label(i, value, label, panel.log, theme) for value, label, _ in panel.lines
+    ]
     return shapes, labels
 
 

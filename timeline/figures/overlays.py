@@ -63,7 +63,9 @@ def _drug_starts_stops(treatments: pd.DataFrame, on_lanes: set[str]) -> list[tup
 def events_in_window(case: Case, axis: TimeAxis, lane_table: pd.DataFrame) -> pd.DataFrame:
     """Point events of the case, and the start and stop of each non-steroid drug on a lane,
     in the window, one per day."""
-    found = _point_events(case.events) + _drug_starts_stops(case.treatments, set(lane_table["drug"]))
+    found = _point_events(case.events) + _drug_starts_stops(
+        case.treatments, set(lane_table["drug"])
+    )
     found = [r for r in sorted(found, key=lambda r: r[0]) if axis.start <= r[0] <= axis.end]
     return _merge_same_day(pd.DataFrame(found, columns=["time", "label", "kind"]))
 
@@ -210,9 +212,9 @@ def criteria_shapes(case: Case, options: FigureOptions, axis: TimeAxis) -> list[
 
 def _in_window(x: float | str, axis: TimeAxis) -> bool:
     lo, hi = axis.range()
-    if axis.days:
-        return lo <= x <= hi
-    return str(lo) <= x <= str(hi)  # ISO dates compare as text
+    if isinstance(x, str):  # a date axis: ISO dates compare as text
+        return str(lo) <= x <= str(hi)
+    return lo <= x <= hi
 
 
 def _note(text: str, x: float | str, i: int, theme: Theme) -> dict:
