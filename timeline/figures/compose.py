@@ -98,6 +98,7 @@ def build_figures(case: Case, options: FigureOptions | None = None) -> dict[str,
 
 
 def _theme(options: FigureOptions) -> Theme:
+    """The chosen theme, at the export's size when one is given."""
     theme = THEMES[options.theme]
     if options.size is not None:  # an export laid out at its real size in points
         theme = dataclasses.replace(theme, width=options.size[0], height=options.size[1])
@@ -112,6 +113,7 @@ def _notes(case: Case, options: FigureOptions) -> tuple[tuple[float, str, str], 
 
 
 def _prepare(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Prepared:
+    """Rows, event marks, criteria shading and notes of the case, for any of its figures."""
     theme = _theme(options)
     axis = time_axis(case, options)
     plot_px = plot_width_px(theme)
@@ -286,6 +288,7 @@ def _style_row(yaxis: dict, i: int, row: _Row, theme: Theme) -> tuple[list[dict]
 
 
 def _assemble(prepared: _Prepared, parts: tuple[str, ...], name: str) -> go.Figure:
+    """One named figure of these parts: rows placed, each styled, overlays and frame."""
     theme, marks = prepared.theme, prepared.events
     slide_defaults = theme.height is not None and prepared.default_labs
     if slide_defaults:  # a slide holds only what stays legible (see options.SLIDE_PARTS)
