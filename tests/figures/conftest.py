@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import pytest
+
+from timeline.figures import build_figure
 
 
 def panel_axis(fig: go.Figure, title_start: str) -> str:
@@ -34,3 +37,9 @@ def text_of(trace) -> str:
     custom = trace.customdata if trace.customdata is not None else ()
     parts += [str(c) for c in custom]
     return " ".join([*parts, trace.hovertemplate or ""])
+
+
+@pytest.fixture(scope="module")
+def timeline(bundled) -> go.Figure:
+    """The bundled case's timeline figure with the default options."""
+    return build_figure(bundled)

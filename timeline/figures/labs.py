@@ -61,8 +61,11 @@ def _reference(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
     # a missing limit counts as -inf: NaN never equals NaN, so it would never be counted
     low, high = (np.nan_to_num(v, nan=-np.inf).tolist() for v in (low, high))
     counts = Counter(zip(low, high, strict=True))
-    band = min(counts, key=lambda pair: (-counts[pair], pair))  # ties: the lowest range
-    return tuple(np.nan if v == -np.inf else v for v in band)
+    band_low, band_high = min(counts, key=lambda pair: (-counts[pair], pair))  # ties: the lowest
+    return (
+        np.nan if band_low == -np.inf else band_low,
+        np.nan if band_high == -np.inf else band_high,
+    )
 
 
 _COLUMNS = (
@@ -87,7 +90,7 @@ def split_by_test(labs: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
     order = by_time[np.argsort(labs["test"].to_numpy(dtype=object)[by_time], kind="stable")]
     arrays = {c: labs[c].to_numpy()[order] for c in _COLUMNS}
     tests = arrays["test"]
-    starts = np.flatnonzero(np.r_[True, tests[1:] != tests[:-1]]) if len(tests) else []
+    starts = np.flatnonzero(np.r_[True, tests[1:] != tests[:-1]]).tolist() if len(tests) else []
     bounds = [*starts, len(tests)]
     return {tests[a]: {c: v[a:b] for c, v in arrays.items()} for a, b in pairwise(bounds)}
 
@@ -106,54 +109,80 @@ def _reference_text(low: float, high: float, source: str, unit: str) -> str:
     return f"reference {limits} {escape(unit)} ({origin})"
 
 
-def _hover(
-    rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool, known: bool
-) -> tuple[str, list[list[str]]]:
-    """A hover template with what is the same for every point, and per-point parts.
-
-    The template holds only catalogue text (label, unit, a shared reference
-    range): user text goes in customdata, which plotly never interprets.
-    """
+def _shared_reference(rows: dict[str, np.ndarray]) -> str | None:
+    """The reference text when every point has the same range (and origin), else None."""
     low, high, source = rows["ref_low"], rows["ref_high"], rows["ref_source"]
-    unit = rows["unit"][0]
-    shared_ref = None
-    if known:
-        # NaN never equals NaN: compare missing limits as None, or one-sided ranges never match
-        limits = (np.where(pd.isna(v), None, v).tolist() for v in (low, high))
-        if len(set(zip(*limits, source.tolist(), strict=True))) == 1:
-            shared_ref = _reference_text(low[0], high[0], source[0], unit)
+    # NaN never equals NaN: compare missing limits as None, or one-sided ranges never match
+    limits = ([None if pd.isna(x) else x for x in v.tolist()] for v in (low, high))
+    if len(set(zip(*limits, source.tolist(), strict=True))) == 1:
+        return _reference_text(low[0], high[0], source[0], rows["unit"][0])
+    return None
+
+
+def _values_shown(rows: dict[str, np.ndarray], known: bool) -> list[str]:
+    """Per point, what the hover shows of the value beyond the template's own text."""
     qualifier = rows["qualifier"].tolist()
     if known:  # the value comes from y in the template; only a qualifier ("<") travels
-        shown = [escape(q) if q else "" for q in qualifier]
-    else:
-        shown = [
-            escape(f"{name}: {q}{v:.6g} {u}")
-            for name, q, v, u in zip(
-                rows["test_input"].tolist(),
-                qualifier,
-                rows["value"].tolist(),
-                rows["unit"].tolist(),
-                strict=True,
-            )
-        ]
+        return [escape(q) if q else "" for q in qualifier]
+    return [
+        escape(f"{name}: {q}{v:.6g} {u}")
+        for name, q, v, u in zip(
+            rows["test_input"].tolist(),
+            qualifier,
+            rows["value"].tolist(),
+            rows["unit"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _entered_and_reference(rows: dict[str, np.ndarray], with_reference: bool) -> list[str]:
+    """Per point: the value as entered when it was converted, and its own reference
+    range when ``with_reference`` (the points do not share one)."""
+    qualifier = rows["qualifier"].tolist()
     extra = [""] * len(qualifier)
     converted = (rows["unit_input"] != rows["unit"]) | (rows["value"] != rows["value_input"])
     for k in np.flatnonzero(converted).tolist():
         entered = f"{qualifier[k]}{rows['value_input'][k]:g} {rows['unit_input'][k]}"
         extra[k] = f"<br>entered as {escape(entered)}"
-    if shared_ref is None:
+    if with_reference:
+        low, high, source = rows["ref_low"], rows["ref_high"], rows["ref_source"]
         for k in range(len(extra)):
             ref = _reference_text(low[k], high[k], source[k], rows["unit"][k])
             extra[k] += f"<br>{ref}" if ref else ""
-    tail = [
+    return extra
+
+
+def _when_and_note(rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool) -> list[str]:
+    """Per point: when it was taken, and the note entered with it."""
+    return [
         f"{when}<br><i>{escape(note)}</i>" if note else when
         for when, note in zip(
             axis.whens(rows["time"], hide_dates), rows["note"].tolist(), strict=True
         )
     ]
-    custom = [list(parts) for parts in zip(shown, extra, tail, strict=True)]
+
+
+def _hover(
+    rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool, known: bool
+) -> tuple[str, np.ndarray]:
+    """A hover template with what is the same for every point, and per-point parts
+    (one row of three per point).
+
+    The template holds only catalogue text (label, unit, a shared reference
+    range): user text goes in customdata, which plotly never interprets.
+    """
+    shared_ref = _shared_reference(rows) if known else None
+    parts = zip(
+        _values_shown(rows, known),
+        _entered_and_reference(rows, with_reference=shared_ref is None),
+        _when_and_note(rows, axis, hide_dates),
+        strict=True,
+    )
+    custom = np.array([list(p) for p in parts], dtype=object).reshape(len(rows["time"]), 3)
     if known:
         label = cat.labs()["label"].get(rows["test"][0], "")
+        unit = rows["unit"][0]
         head = f"<b>{escape(label)}</b> %{{customdata[0]}}%{{y:.6~g}} {escape(unit)}"
     else:
         head = "%{customdata[0]}"
@@ -191,7 +220,10 @@ _POINTS = {  # how each kind of point is drawn, and the flag its hover shows
 
 def _with_gaps(x: np.ndarray, y: np.ndarray, gap: float) -> tuple[list, list, list, list]:
     """Solid line broken at long gaps; the gaps themselves as separate dotted pieces."""
-    solid_x, solid_y, dot_x, dot_y = [], [], [], []
+    solid_x: list = []
+    solid_y: list = []
+    dot_x: list = []
+    dot_y: list = []
     for i in range(len(x)):
         if i and x[i] - x[i - 1] > gap:
             solid_x.append(None)
@@ -209,60 +241,52 @@ def _as_x(days: list, x_days: np.ndarray, x_time: np.ndarray) -> list:
     return [None if d is None else lookup[d] for d in days]
 
 
-def lab_panel(
-    rows: dict[str, np.ndarray], test: str, options: FigureOptions, axis: TimeAxis, theme: Theme
-) -> Panel:
-    """One test's panel from its rows (see ``split_by_test``)."""
+def _near_window(rows: dict[str, np.ndarray], axis: TimeAxis) -> dict[str, np.ndarray]:
+    """The rows in the window, and one sample either side so lines run to its edges."""
     time = rows["time"]
-    # keep one sample either side of the window so lines run to its edges
     inside = (time >= axis.start.to_datetime64()) & (time <= axis.end.to_datetime64())
     near = inside | np.r_[inside[1:], False] | np.r_[False, inside[:-1]]
-    rows = {c: v[near] for c, v in rows.items()}
-    meta = cat.labs()
-    unit = rows["unit"][0] if len(rows["unit"]) else meta.at[test, "unit"]
-    log = bool(meta.at[test, "log_axis"]) if test in meta.index else False
-    title = panel_title(test, unit)
-    if not near.any():
-        return Panel(test, title, log, [], [], None)
-    value = rows["value"].astype(float)
-    low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
-    flags = lab_flags(value, low_ref, high_ref)
-    x_days = (rows["time"] - axis.anchor.to_datetime64()) / np.timedelta64(1, "D")
-    keep = keep_for_display(x_days, value, flags != "", options.max_points_per_lab)
-    rows = {c: v[keep] for c, v in rows.items()}
-    value, flags, x_days = value[keep], flags[keep], x_days[keep]
-    x_time = np.asarray(axis.x(rows["time"]), dtype=float if axis.days else object)
-    gaps = _with_gaps(x_days, value, options.gap_days)
-    sx, sy, dx, dy = (
-        _as_x(part, x_days, x_time) if i % 2 == 0 else part for i, part in enumerate(gaps)
-    )
-    if axis.days:  # float arrays with NaN breaks travel as compact binary, lists as text
-        sx, sy, dx, dy = (np.array(part, dtype=float) for part in (sx, sy, dx, dy))
-    traces: list = []
-    low, high = _reference(low_ref, high_ref)
-    y_min, y_max = float(value.min()), float(value.max())
-    band = None
-    if not (np.isnan(low) and np.isnan(high)):  # a one-sided range runs to the data's edge
-        band_low = low if not np.isnan(low) else (y_min / 2 if log else min(0.0, y_min))
-        band = (band_low, high if not np.isnan(high) else y_max)
-    if len(dx):
+    return {c: v[near] for c, v in rows.items()}
+
+
+def _for_json(part: list, floats: bool) -> list | np.ndarray:
+    """Float arrays with NaN breaks travel as compact binary, lists as text."""
+    return np.array(part, dtype=float) if floats else part
+
+
+def _line_traces(
+    x_days: np.ndarray,
+    x_time: np.ndarray,
+    value: np.ndarray,
+    title: str,
+    axis: TimeAxis,
+    gap_days: float,
+    theme: Theme,
+) -> list[dict]:
+    """The values joined by a line, broken at long gaps; each gap bridged by a dotted
+    piece (first, so under the line)."""
+    sx, sy, dx, dy = _with_gaps(x_days, value, gap_days)
+    solid_x, dot_x = (_for_json(_as_x(x, x_days, x_time), axis.days) for x in (sx, dx))
+    solid_y, dot_y = (_for_json(y, axis.days) for y in (sy, dy))
+    traces = []
+    if len(dot_x):
         traces.append(
             dict(
                 type="scatter",
-                x=dx,
-                y=dy,
+                x=dot_x,
+                y=dot_y,
                 mode="lines",
                 hoverinfo="skip",
                 showlegend=False,
-                name=f"gap over {options.gap_days:g} days",
+                name=f"gap over {gap_days:g} days",
                 line={"color": LAB_LINE, "width": theme.line * 0.7, "dash": "dot"},
             )
         )
     traces.append(
         dict(
             type="scatter",
-            x=sx,
-            y=sy,
+            x=solid_x,
+            y=solid_y,
             mode="lines",
             hoverinfo="skip",
             showlegend=False,
@@ -271,14 +295,37 @@ def lab_panel(
             connectgaps=False,
         )
     )
-    template, custom = _hover(rows, axis, options.hide_dates, known=test in meta.index)
-    custom = np.array(custom, dtype=object).reshape(len(custom), 3)
-    within = {"color": "white", "size": theme.marker - 1, "line": {"color": LAB_LINE, "width": 1.5}}
-    beyond = {
+    return traces
+
+
+def _marker(flag: str, theme: Theme) -> dict:
+    """White within the reference range; larger and vermillion outside it."""
+    if not flag:
+        return {
+            "color": "white",
+            "size": theme.marker - 1,
+            "line": {"color": LAB_LINE, "width": 1.5},
+        }
+    return {
         "color": OUT_OF_RANGE,
         "size": theme.marker + 1,
         "line": {"color": "white", "width": 0.8},
     }
+
+
+def _point_traces(
+    rows: dict[str, np.ndarray],
+    flags: np.ndarray,
+    x_time: np.ndarray,
+    axis: TimeAxis,
+    hide_dates: bool,
+    theme: Theme,
+    known: bool,
+) -> list[dict]:
+    """A marker per value, a trace per flag; the hover says high or low."""
+    template, custom = _hover(rows, axis, hide_dates, known)
+    value = rows["value"].astype(float)
+    traces = []
     for flag, (name, shown) in _POINTS.items():
         mask = flags == flag
         if mask.any():
@@ -288,7 +335,7 @@ def lab_panel(
                     x=x_time[mask],
                     y=value[mask],
                     mode="markers",
-                    marker=beyond if flag else within,
+                    marker=_marker(flag, theme),
                     name=name,
                     showlegend=False,
                     **_compact_hover(
@@ -297,17 +344,63 @@ def lab_panel(
                     ),
                 )
             )
-    lines = [
+    return traces
+
+
+def _band(
+    low: float, high: float, y_min: float, y_max: float, log: bool
+) -> tuple[float, float] | None:
+    """The reference band drawn, (low, high); a one-sided range runs to the data's edge."""
+    if np.isnan(low) and np.isnan(high):
+        return None
+    band_low = low if not np.isnan(low) else (y_min / 2 if log else min(0.0, y_min))
+    return (band_low, high if not np.isnan(high) else y_max)
+
+
+def _threshold_lines(test: str) -> list[tuple[float, str, str]]:
+    """(value, label, dash) of each catalogue threshold: MAS 2016 dashed, others dotted."""
+    return [
         (row.canonical, threshold_label(row), "dash" if row.set == "mas2016" else "dot")
         for row in cat.thresholds_by_test().get(test, ())
     ]
-    values = [y_min, y_max] + [v for v, _, _ in lines]
-    values += [v for v in (low, high) if not np.isnan(v)]
-    lo, hi = min(values), max(values)
+
+
+def _y_range(values: list[float], log: bool) -> list[float]:
+    """A range holding every value with a margin; on a linear axis from 0 when it can."""
     if log:
         positive = [v for v in values if v > 0]
-        y_range = [np.log10(min(positive)) - 0.15, np.log10(max(positive)) + 0.15]
-    else:
-        pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
-        y_range = [lo - pad if lo < 0 or lo - pad > 0 else 0, hi + pad]
-    return Panel(test, title, log, traces, lines, y_range, band)
+        return [np.log10(min(positive)) - 0.15, np.log10(max(positive)) + 0.15]
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
+    return [lo - pad if lo < 0 or lo - pad > 0 else 0, hi + pad]
+
+
+def lab_panel(
+    rows: dict[str, np.ndarray], test: str, options: FigureOptions, axis: TimeAxis, theme: Theme
+) -> Panel:
+    """One test's panel from its rows (see ``split_by_test``)."""
+    rows = _near_window(rows, axis)
+    meta = cat.labs()
+    unit = str(rows["unit"][0] if len(rows["unit"]) else meta.at[test, "unit"])
+    log = bool(meta.at[test, "log_axis"]) if test in meta.index else False
+    title = panel_title(test, unit)
+    if not len(rows["time"]):
+        return Panel(test, title, log, [], [], None)
+    value = rows["value"].astype(float)
+    low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
+    flags = lab_flags(value, low_ref, high_ref)
+    x_days = (rows["time"] - axis.anchor.to_datetime64()) / np.timedelta64(1, "D")
+    keep = keep_for_display(x_days, value, flags != "", options.max_points_per_lab)
+    rows = {c: v[keep] for c, v in rows.items()}
+    value, flags, x_days = value[keep], flags[keep], x_days[keep]
+    x_time = np.asarray(axis.x(rows["time"]), dtype=float if axis.days else object)
+    traces = _line_traces(x_days, x_time, value, title, axis, options.gap_days, theme)
+    known = test in meta.index
+    traces += _point_traces(rows, flags, x_time, axis, options.hide_dates, theme, known)
+    # the band from every row in the window, thinned or not
+    low, high = _reference(low_ref, high_ref)
+    y_min, y_max = float(value.min()), float(value.max())
+    lines = _threshold_lines(test)
+    values = [y_min, y_max, *(v for v, _, _ in lines), *(v for v in (low, high) if not np.isnan(v))]
+    band = _band(low, high, y_min, y_max, log)
+    return Panel(test, title, log, traces, lines, _y_range(values, log), band)

@@ -98,6 +98,7 @@ def bar_label(row: dict, days: float, px_per_day: float, font_px: float) -> str:
     (the hover and the summary keep the whole record).
     """
     dose = f"{row['dose']:g}"
+    labels: tuple[str, ...]
     if row["single"] or row["frequency"] == "daily":
         labels = (row_dose_text(row), dose_text(row["dose"], row["dose_unit"]), dose)
     else:
@@ -124,14 +125,26 @@ def lane_traces(
     for drug, y, colour, label in zip(
         table["drug"], table.index, table["colour"], table["label"], strict=True
     ):
-        rows = by_drug.get(drug, [])
-        periods = [r for r in rows if not r["single"] and r["kind"] != "pulse"]
-        if periods:
-            traces += _bars(periods, y, colour, label, axis, theme, px_per_day)
-        pulses = [r for r in rows if r["kind"] == "pulse"]
-        singles = [r for r in rows if r["single"] and r["kind"] != "pulse"]
-        traces += _pulses(pulses, y, colour, axis, theme)
-        traces += _singles(singles, y, colour, axis, theme)
+        traces += _lane(by_drug.get(drug, []), y, colour, label, axis, theme, px_per_day)
+    return traces
+
+
+def _lane(
+    rows: list[dict],
+    y: int,
+    colour: str,
+    label: str,
+    axis: TimeAxis,
+    theme: Theme,
+    px_per_day: float,
+) -> list[dict]:
+    """One drug's lane: its dosing periods, then its pulse days, then its single doses."""
+    periods = [r for r in rows if not r["single"] and r["kind"] != "pulse"]
+    traces = _bars(periods, y, colour, label, axis, theme, px_per_day) if periods else []
+    pulses = [r for r in rows if r["kind"] == "pulse"]
+    singles = [r for r in rows if r["single"] and r["kind"] != "pulse"]
+    traces += _pulses(pulses, y, colour, axis, theme)
+    traces += _singles(singles, y, colour, axis, theme)
     return traces
 
 
@@ -150,19 +163,25 @@ _RECORD = (
 )
 
 
+def _end_times(t: pd.DataFrame, day0: np.ndarray, axis: TimeAxis) -> np.ndarray:
+    """Where each treatment's marks end: the midnight after its last day, the window's
+    end while ongoing, the midnight after ``day0`` for a single dose."""
+    day = np.timedelta64(1, "D")
+    end_time = t["end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") + day
+    end_time = end_time.astype("datetime64[ns]")
+    end_time = np.where(t["ongoing"].to_numpy(dtype=bool), axis.end.to_datetime64(), end_time)
+    return np.where(t["single"].to_numpy(dtype=bool), day0 + day, end_time)
+
+
 def _records(t: pd.DataFrame, axis: TimeAxis, table: pd.DataFrame, hide_dates: bool) -> list[dict]:
     """The treatment rows on a lane and in the window, as dicts, with where their marks go.
 
     ``day0``: the first day's midnight; ``end_time``: the midnight after the last
     day (the window's end while ongoing, the next midnight for a single dose).
     """
-    day = np.timedelta64(1, "D")
     start = t["start"].to_numpy(dtype="datetime64[ns]")
     day0 = start.astype("datetime64[D]")
-    end_time = t["end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") + day
-    end_time = end_time.astype("datetime64[ns]")
-    end_time = np.where(t["ongoing"].to_numpy(dtype=bool), axis.end.to_datetime64(), end_time)
-    end_time = np.where(t["single"].to_numpy(dtype=bool), day0 + day, end_time)
+    end_time = _end_times(t, day0, axis)
     shown = np.flatnonzero(
         np.isin(t["drug"].to_numpy(), table["drug"].to_numpy())
         & (end_time > axis.start.to_datetime64())
@@ -177,7 +196,16 @@ def _records(t: pd.DataFrame, axis: TimeAxis, table: pd.DataFrame, hide_dates: b
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def _bars(periods, y, colour, label, axis, theme, px_per_day) -> list[dict]:
+def _bars(
+    periods: list[dict],
+    y: int,
+    colour: str,
+    label: str,
+    axis: TimeAxis,
+    theme: Theme,
+    px_per_day: float,
+) -> list[dict]:
+    """A bar per dosing period, its dose written inside when it fits; arrows where ongoing."""
     starts = [r["day0"] for r in periods]
     ends = [r["end_time"] for r in periods]
     base, length = axis.span(starts, ends)
@@ -197,24 +225,29 @@ def _bars(periods, y, colour, label, axis, theme, px_per_day) -> list[dict]:
         if r["ongoing"] and r["end_time"] >= axis.end.to_datetime64()
     ]
     if open_ended:
-        traces.append(
-            dict(
-                type="scatter",
-                x=[axis.x(axis.end)] * len(open_ended),
-                y=[y] * len(open_ended),
-                mode="markers",
-                marker={"symbol": "triangle-right", "size": theme.marker + 5, "color": colour},
-                name="Ongoing at the end of the record",
-                showlegend=False,
-                customdata=strings(open_ended),
-                hovertemplate=template,
-                cliponaxis=False,
-            )
-        )
+        traces.append(_ongoing_arrows(open_ended, y, colour, template, axis, theme))
     return traces
 
 
-def _pulses(rows, y, colour, axis, theme) -> list[dict]:
+def _ongoing_arrows(
+    hover: list[str], y: int, colour: str, template: str, axis: TimeAxis, theme: Theme
+) -> dict:
+    """An arrow at the window's right edge for each period still ongoing there."""
+    return dict(
+        type="scatter",
+        x=[axis.x(axis.end)] * len(hover),
+        y=[y] * len(hover),
+        mode="markers",
+        marker={"symbol": "triangle-right", "size": theme.marker + 5, "color": colour},
+        name="Ongoing at the end of the record",
+        showlegend=False,
+        customdata=strings(hover),
+        hovertemplate=template,
+        cliponaxis=False,
+    )
+
+
+def _pulses(rows: list[dict], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
     """A diamond on every pulse day; the round's dose written once, above it."""
     first, last = axis.start.to_datetime64().astype("datetime64[D]"), axis.end.to_datetime64()
     xs, custom, text = [], [], []
@@ -232,7 +265,7 @@ def _pulses(rows, y, colour, axis, theme) -> list[dict]:
     return [_marks(x, y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)]
 
 
-def _singles(rows, y, colour, axis, theme) -> list[dict]:
+def _singles(rows: list[dict], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
     """A single administration (an infusion) is a dot on its day, labelled with its dose."""
     if not rows:
         return []
@@ -315,7 +348,19 @@ def course_traces(
     ]
 
 
-def _lane_bar(base, length, y, name, colour, outline, text, text_colour, hover, template, theme):
+def _lane_bar(
+    base,
+    length,
+    y: int,
+    name: str,
+    colour: str,
+    outline: float,
+    text: list[str],
+    text_colour: str,
+    hover: list[str],
+    template: str,
+    theme: Theme,
+) -> dict:
     """Horizontal bars in one lane, each labelled inside (left empty where it does not fit)."""
     return dict(
         type="bar",
@@ -338,10 +383,10 @@ def _lane_bar(base, length, y, name, colour, outline, text, text_colour, hover, 
     )
 
 
-def class_bands(table: pd.DataFrame) -> list[tuple[int, int, str]]:
-    """(first lane, last lane, class label) for each class present, in lane order."""
+def class_bands(table: pd.DataFrame) -> list[tuple[int, int]]:
+    """(first lane, last lane) of each class present, in lane order."""
     groups = table.groupby("class_label", sort=False)
-    return [(int(g.index.min()), int(g.index.max()), label) for label, g in groups]
+    return [(int(g.index.min()), int(g.index.max())) for _, g in groups]
 
 
 def lane_ticks(table: pd.DataFrame, has_course: bool, theme: Theme) -> tuple[list[int], list[str]]:

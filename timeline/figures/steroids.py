@@ -14,6 +14,7 @@ from .options import FigureOptions
 from .theme import Theme
 
 STEROID_COLOUR = "#0072B2"  # the glucocorticoid class hue
+_DAY = np.timedelta64(1, "D")
 
 
 def steroid_unit(options: FigureOptions, days: pd.DataFrame) -> tuple[str, str]:
@@ -21,6 +22,68 @@ def steroid_unit(options: FigureOptions, days: pd.DataFrame) -> tuple[str, str]:
     if options.steroid_per_kg and days["pred_mg_kg"].notna().any():
         return "pred_mg_kg", "mg/kg/day"
     return "pred_mg", "mg/day"
+
+
+def _hover(days: pd.DataFrame, axis: TimeAxis, hide_dates: bool) -> list[str]:
+    """Per day: the dose, per kg when known, the cumulative dose, a pulse, the drugs."""
+    return [
+        f"{when}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
+        + (f" ({mg_kg:.2f} mg/kg/day)" if not np.isnan(mg_kg) else "")
+        + f"<br>cumulative {total:,.0f} mg"
+        + (f"<br>methylprednisolone pulse {pulse:g} mg" if pulse else "")
+        + (f"<br>from {drugs}" if drugs else "")
+        for when, mg, mg_kg, total, pulse, drugs in zip(
+            axis.whens(days["date"].to_numpy(), hide_dates),
+            *(
+                days[c].to_numpy().tolist()
+                for c in ("pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs")
+            ),
+            strict=True,
+        )
+    ]
+
+
+def _course_trace(
+    date: np.ndarray, per_day: np.ndarray, hover: list[str], axis: TimeAxis, theme: Theme
+) -> dict:
+    """The daily dose as a filled step curve."""
+    return dict(
+        type="scatter",
+        # steps: each value holds for its whole day; the last one ends at midnight
+        x=axis.x(np.append(date, date[-1] + _DAY)),
+        y=np.append(per_day, per_day[-1]),
+        mode="lines",
+        line={"shape": "hv", "color": STEROID_COLOUR, "width": theme.line},
+        fill="tozeroy",
+        fillcolor="rgba(0, 114, 178, 0.12)",
+        name="Prednisone-equivalent",
+        showlegend=False,
+        customdata=strings([*hover, hover[-1]]),
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+
+
+def _pulse_trace(
+    date: np.ndarray, mg: np.ndarray, y: float, hover: list[str], axis: TimeAxis, theme: Theme
+) -> dict:
+    """Pulse days as triangles at height ``y``, labelled with the methylprednisolone dose."""
+    rounds = np.cumsum(np.diff(date, prepend=date[:1] - 2 * _DAY) != _DAY)  # consecutive days
+    text, position = _pulse_labels(mg, rounds)
+    return dict(
+        type="scatter",
+        x=axis.x(date + np.timedelta64(12, "h")),
+        y=[y] * len(date),
+        mode="markers+text",
+        text=strings(text),
+        textposition=position,
+        textfont={"size": theme.small, "color": STEROID_COLOUR},
+        marker={"symbol": "triangle-up", "size": theme.marker + 3, "color": STEROID_COLOUR},
+        name="Pulse day, off scale (actual dose)",
+        showlegend=False,
+        customdata=strings(hover),
+        hovertemplate="%{customdata}<extra></extra>",
+        cliponaxis=False,
+    )
 
 
 def steroid_traces(
@@ -38,66 +101,20 @@ def steroid_traces(
         return [], None, "mg/day"
     column, unit = steroid_unit(options, days)
     date = days["date"].to_numpy()
-    day = np.timedelta64(1, "D")
-    shown = (date + day > axis.start.to_datetime64()) & (date < axis.end.to_datetime64())
+    shown = (date + _DAY > axis.start.to_datetime64()) & (date < axis.end.to_datetime64())
     if not shown.any():
         return [], None, unit
-    date, per_day = date[shown], days[column].to_numpy()[shown]
-    pulse_mg = days["pulse_mp_mg"].to_numpy()[shown]
-    hover = [
-        f"{when}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
-        + (f" ({mg_kg:.2f} mg/kg/day)" if not np.isnan(mg_kg) else "")
-        + f"<br>cumulative {total:,.0f} mg"
-        + (f"<br>methylprednisolone pulse {pulse:g} mg" if pulse else "")
-        + (f"<br>from {drugs}" if drugs else "")
-        for when, mg, mg_kg, total, pulse, drugs in zip(
-            axis.whens(date, options.hide_dates),
-            *(
-                days[c].to_numpy()[shown].tolist()
-                for c in ("pred_mg", "pred_mg_kg", "pred_mg_total")
-            ),
-            pulse_mg.tolist(),
-            days["drugs"].to_numpy()[shown].tolist(),
-            strict=True,
-        )
-    ]
-    traces: list[dict] = [
-        dict(
-            type="scatter",
-            # steps: each value holds for its whole day; the last one ends at midnight
-            x=axis.x(np.append(date, date[-1] + day)),
-            y=np.append(per_day, per_day[-1]),
-            mode="lines",
-            line={"shape": "hv", "color": STEROID_COLOUR, "width": theme.line},
-            fill="tozeroy",
-            fillcolor="rgba(0, 114, 178, 0.12)",
-            name="Prednisone-equivalent",
-            showlegend=False,
-            customdata=strings([*hover, hover[-1]]),
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    ]
+    days = days[shown]
+    date, per_day = days["date"].to_numpy(), days[column].to_numpy()
+    pulse_mg = days["pulse_mp_mg"].to_numpy()
+    hover = _hover(days, axis, options.hide_dates)
+    traces = [_course_trace(date, per_day, hover, axis, theme)]
     pulse = pulse_mg > 0
     top = _highest(per_day[~pulse]) * 1.6 if pulse.any() else _highest(per_day) * 1.15
     if pulse.any():
-        rounds = np.cumsum(np.diff(date[pulse], prepend=date[pulse][:1] - 2 * day) != day)
-        text, position = _pulse_labels(pulse_mg[pulse], rounds)
+        pulse_hover = [hover[i] for i in np.flatnonzero(pulse)]
         traces.append(
-            dict(
-                type="scatter",
-                x=axis.x(date[pulse] + np.timedelta64(12, "h")),
-                y=[top * 0.9] * int(pulse.sum()),
-                mode="markers+text",
-                text=strings(text),
-                textposition=position,
-                textfont={"size": theme.small, "color": STEROID_COLOUR},
-                marker={"symbol": "triangle-up", "size": theme.marker + 3, "color": STEROID_COLOUR},
-                name="Pulse day, off scale (actual dose)",
-                showlegend=False,
-                customdata=strings([hover[i] for i in np.flatnonzero(pulse)]),
-                hovertemplate="%{customdata}<extra></extra>",
-                cliponaxis=False,
-            )
+            _pulse_trace(date[pulse], pulse_mg[pulse], top * 0.9, pulse_hover, axis, theme)
         )
     return traces, [0, top], unit
 

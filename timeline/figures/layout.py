@@ -1,0 +1,268 @@
+"""The frame of a figure: where the rows sit, margins, legend, axes and their ticks.
+
+Sizes are estimates in px (points on a slide): plotly.js measures text only in
+the browser, so room for labels is reserved in proportion to the font size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .axis import TimeAxis
+from .theme import (
+    CRITERIA_BAND,
+    FONT,
+    GRID,
+    INK,
+    LAB_LINE,
+    MUTED,
+    OUT_OF_RANGE,
+    REFERENCE_BAND,
+    Theme,
+)
+
+PAGE_WIDTH = 1000  # px assumed for the page's figure (a 1366-px laptop with the sidebar open)
+_GAP_PX = 30  # between panels: room for each panel's title
+# Below this a slide's panels get too thin to read; a figure with more panels than
+# fit grows taller than the slide instead of dropping any the user chose.
+_MIN_SLIDE_SCALE = 0.55  # lab panels stay at least 52 pt tall
+_AXIS_TITLE_PX = 52  # tick labels and the axis title under the bottom panel
+
+
+# --- axis names --------------------------------------------------------------
+
+
+def axis_ref(letter: str, i: int) -> str:
+    """How a trace or shape names row i's axis: 'x', 'y2', ..."""
+    return letter if i == 1 else f"{letter}{i}"
+
+
+def axis_key(letter: str, i: int) -> str:
+    """The layout key of row i's axis: 'xaxis', 'yaxis2', ..."""
+    return f"{letter}axis" if i == 1 else f"{letter}axis{i}"
+
+
+def across_panel(i: int, kind: str, y0: float, y1: float, **style) -> dict:
+    """A rect or line across row i's whole width, y0 to y1 in its data units; under the
+    data unless ``style`` says otherwise."""
+    where = {"xref": f"{axis_ref('x', i)} domain", "yref": axis_ref("y", i), "x0": 0, "x1": 1}
+    return {
+        "type": kind,
+        **where,
+        "y0": y0,
+        "y1": y1,
+        "layer": "below",
+        "line": {"width": 0},
+    } | style
+
+
+# --- margins -----------------------------------------------------------------
+
+
+def _left_px(theme: Theme) -> int:
+    """Room the lane names take (estimate: plotly sizes the margin itself)."""
+    return theme.font_size * 10
+
+
+def _right_px(theme: Theme) -> int:
+    """Room for threshold labels and the ongoing arrow, in proportion to the text."""
+    return theme.small * 8
+
+
+def plot_width_px(theme: Theme) -> int:
+    """Width of the panels themselves: the figure less the margins."""
+    return (theme.width or PAGE_WIDTH) - _left_px(theme) - _right_px(theme)
+
+
+# --- rows, top to bottom -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The figure's height and its top and bottom margins, in px."""
+
+    height: int
+    top: int
+    bottom: int
+
+
+def _frame(theme: Theme, wanted: float, gaps: int, top: int, bottom: int) -> tuple[Frame, float]:
+    """The figure's frame, and the scale of the rows' wanted heights that fills it."""
+    if not theme.height:  # the screen grows with the rows
+        return Frame(int(wanted + gaps + top + bottom), top, bottom), 1.0
+    scale = (theme.height - top - bottom - gaps) / wanted
+    if scale < _MIN_SLIDE_SCALE:  # more panels than a slide holds: taller, never illegible
+        height = int(wanted * _MIN_SLIDE_SCALE + gaps + top + bottom)
+        return Frame(height, top, bottom), _MIN_SLIDE_SCALE
+    return Frame(theme.height, top, bottom), scale
+
+
+def place_rows(
+    heights: list[float],
+    theme: Theme,
+    axis: TimeAxis,
+    label_rows: int,
+    legend_entries: int,
+    lift: int,
+) -> tuple[dict[str, dict], Frame]:
+    """Each row's x and y axes (vertical domains from the rows' heights in px), and the
+    frame: the screen grows with the rows, a slide fits its fixed height."""
+    top = 16 + lift + label_rows * (theme.small + 7)
+    bottom = _AXIS_TITLE_PX + _legend_rows(legend_entries, theme) * (theme.small + 11) + 6
+    gaps = _GAP_PX * (len(heights) - 1)
+    frame, scale = _frame(theme, sum(heights), gaps, top, bottom)
+    plot = frame.height - top - bottom
+    axes: dict[str, dict] = {}
+    y = 1.0
+    for i, wanted in enumerate(heights, start=1):
+        h = wanted * scale / plot
+        axes[axis_key("y", i)] = {"domain": [max(y - h, 0.0), y], "anchor": axis_ref("x", i)}
+        axes[axis_key("x", i)] = _x_axis(i, len(heights), axis, theme)
+        y -= h + _GAP_PX / plot
+    return axes, frame
+
+
+def _x_axis(i: int, rows: int, axis: TimeAxis, theme: Theme) -> dict:
+    """Row i's time axis: every row shares the first's; only the bottom one is labelled."""
+    x = {"anchor": axis_ref("y", i), "showticklabels": i == rows}
+    if i > 1:
+        x["matches"] = "x"
+    x |= {"range": axis.range(), "type": "linear" if axis.days else "date", **_day_ticks(axis)}
+    if i == rows:
+        x["title"] = {"text": axis.title, "font": {"size": theme.small}, "standoff": 6}
+    return x
+
+
+def _day_ticks(axis: TimeAxis) -> dict:
+    """A round step between Day ticks (1 day to a year), 20 ticks at most."""
+    if not axis.days:
+        return {}
+    step = next(s for s in (1, 2, 7, 14, 28, 56, 91, 182, 365) if axis.span_days / s <= 20)
+    return {"tick0": 0, "dtick": step}
+
+
+# --- legend --------------------------------------------------------------------
+
+
+def _legend_entry_px(theme: Theme) -> int:
+    return theme.small * 12
+
+
+def _legend_rows(entries: int, theme: Theme) -> int:
+    """How many rows the horizontal legend takes (each entry: symbol + fixed width)."""
+    plot_width = (theme.width or PAGE_WIDTH) - 10 - _right_px(theme)
+    per_row = max(int(plot_width // (_legend_entry_px(theme) + 60)), 1)  # symbol and gaps too
+    return -(-entries // per_row)
+
+
+def _legend_markers(parts: tuple[str, ...], theme: Theme) -> list[tuple[str, dict]]:
+    """(name, marker) of each mark the legend explains (drugs are named on their lanes)."""
+    m = theme.marker
+    entries = []
+    if "lanes" in parts:
+        entries += [
+            ("Pulse day", {"symbol": "diamond", "color": MUTED, "size": m + 2}),
+            ("Single dose", {"symbol": "circle", "color": MUTED, "size": m + 2}),
+            ("Ongoing at end", {"symbol": "triangle-right", "color": MUTED, "size": m + 2}),
+        ]
+    if "labs" in parts:
+        reference = REFERENCE_BAND.replace("0.10", "0.35")
+        entries += [
+            ("Out of range", {"symbol": "circle", "color": OUT_OF_RANGE, "size": m + 1}),
+            ("Reference range", {"symbol": "square", "color": reference, "size": m + 5}),
+        ]
+    if "labs" in parts or "lanes" in parts:
+        criteria = CRITERIA_BAND.replace("0.16", "0.5")
+        entries.append(
+            ("MAS 2016 met by labs", {"symbol": "square", "color": criteria, "size": m + 5})
+        )
+    return entries
+
+
+_LEGEND_LINES = (  # the lines of the lab panels
+    ("MAS 2016 threshold", {"color": MUTED, "dash": "dash", "width": 1.5}),
+    ("Sampling gap", {"color": LAB_LINE, "dash": "dot", "width": 1.5}),
+)
+
+
+def legend_traces(parts: tuple[str, ...], theme: Theme, last: int) -> list[dict]:
+    """Empty traces on the bottom row whose legend entries explain the marks."""
+    where = {
+        "xaxis": axis_ref("x", last),
+        "yaxis": axis_ref("y", last),
+        "hoverinfo": "skip",
+        "x": [None],
+        "y": [None],
+        "type": "scatter",
+    }
+    entries = [
+        {**where, "mode": "markers", "marker": marker, "name": name}
+        for name, marker in _legend_markers(parts, theme)
+    ]
+    if "labs" in parts:
+        entries += [
+            {**where, "mode": "lines", "name": name, "line": line} for name, line in _LEGEND_LINES
+        ]
+    return entries
+
+
+def _legend_style(theme: Theme) -> dict:
+    return {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        # at the foot of the figure, below the axis title whatever plotly.js places it
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "font": {"size": theme.small},
+        "traceorder": "normal",
+        "entrywidth": _legend_entry_px(theme),
+        "entrywidthmode": "pixels",
+    }
+
+
+# --- the whole figure ----------------------------------------------------------
+
+
+def _axis_styles(theme: Theme) -> dict:
+    """The style every x axis and every y axis shares (a panel overrides what differs)."""
+    shared = {
+        "showgrid": theme.grid,
+        "gridcolor": GRID,
+        "zeroline": False,
+        "tickfont": {"size": theme.small},
+    }
+    xaxis = {
+        **shared,
+        "showspikes": True,
+        "spikemode": "across",
+        "spikesnap": "cursor",
+        "spikethickness": 1,
+        "spikecolor": MUTED,
+        "spikedash": "solid",
+        "showline": True,
+        "linecolor": "#999999",
+        "ticks": "outside",
+    }
+    return {"xaxis": xaxis, "yaxis": {**shared, "automargin": True}}
+
+
+def frame_layout(theme: Theme, frame: Frame) -> dict:
+    """Layout beside the axes: size, margins, fonts, the legend, hover and the theme."""
+    return {
+        # no named template: an unvalidated figure would carry the bare name, which plotly.js
+        # does not resolve. Our own holds what every axis shares, set once instead of per axis.
+        "template": {"layout": _axis_styles(theme)},
+        "height": frame.height,
+        "width": theme.width,
+        "font": {"family": FONT, "size": theme.font_size, "color": INK},
+        "margin": {"l": 10, "r": _right_px(theme), "t": frame.top, "b": frame.bottom},
+        "barmode": "overlay",
+        "bargap": 0,
+        "hovermode": "closest",
+        "plot_bgcolor": "white",
+        "showlegend": True,
+        "legend": _legend_style(theme),
+        "hoverlabel": {"font": {"family": FONT, "size": theme.small}, "align": "left"},
+    }

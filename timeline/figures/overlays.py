@@ -1,0 +1,250 @@
+"""What is drawn over the panels: events, MAS criteria shading and the user's notes."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .. import catalogue as cat
+from ..measures import DAY, mas_2016
+from ..model import Case
+from .axis import TimeAxis
+from .layout import axis_ref
+from .options import FigureOptions
+from .theme import CRITERIA_BAND, EVENT_LINE, INK, MUTED, Theme
+
+# --- events ------------------------------------------------------------------
+
+
+class EventMark(NamedTuple):
+    """An event's line and label: where, what, and how its label sits."""
+
+    x: float | str
+    label: str
+    kind: str  # "event" (the case's own) or "drug" (a start or stop)
+    row: int  # label row above the panels, 0 the lowest
+    flip: bool  # near the right edge: the label ends at its line
+
+
+def _point_events(events: pd.DataFrame) -> list[tuple]:
+    """(time, label, 'event') of each event without an end."""
+    return [
+        (start, label, "event")
+        for start, end, label in zip(events["start"], events["end"], events["label"], strict=True)
+        if pd.isna(end)
+    ]
+
+
+def _drug_starts_stops(treatments: pd.DataFrame, on_lanes: set[str]) -> list[tuple]:
+    """(day, label, 'drug') of the first start and the last stop of each drug on a lane.
+
+    Glucocorticoids are left out: their lanes and panel show them. A drug still
+    given at the end of the record, or only ever as single doses, has no stop.
+    """
+    courses: dict[str, list] = {}
+    t = treatments
+    for drug, start, end, single, ongoing in zip(
+        t["drug"], t["start"], t["end"], t["single"], t["ongoing"], strict=True
+    ):
+        if drug in on_lanes and not cat.is_glucocorticoid(drug):
+            courses.setdefault(drug, []).append((start, start if single else end, single, ongoing))
+    marks = []
+    for drug, periods in courses.items():
+        name = cat.drug_label(drug)
+        marks.append((min(p[0] for p in periods).normalize(), f"{name} start", "drug"))
+        if not any(p[3] for p in periods) and not all(p[2] for p in periods):
+            marks.append((max(p[1] for p in periods).normalize() + DAY, f"{name} stop", "drug"))
+    return marks
+
+
+def events_in_window(case: Case, axis: TimeAxis, lane_table: pd.DataFrame) -> pd.DataFrame:
+    """Point events of the case, and the start and stop of each non-steroid drug on a lane,
+    in the window, one per day."""
+    found = _point_events(case.events) + _drug_starts_stops(
+        case.treatments, set(lane_table["drug"])
+    )
+    found = [r for r in sorted(found, key=lambda r: r[0]) if axis.start <= r[0] <= axis.end]
+    return _merge_same_day(pd.DataFrame(found, columns=["time", "label", "kind"]))
+
+
+def _merge_same_day(events: pd.DataFrame) -> pd.DataFrame:
+    """Events on one day share one line and one label ('MAS onset · Ciclosporin start')."""
+    merged: dict[pd.Timestamp, list] = {}
+    for time, label, kind in zip(events["time"], events["label"], events["kind"], strict=True):
+        day = time.normalize()
+        if day in merged:
+            first = merged[day]
+            merged[day] = [
+                min(first[0], time),
+                f"{first[1]} · {label}",
+                "event" if "event" in (first[2], kind) else "drug",
+            ]
+        else:
+            merged[day] = [time, label, kind]
+    return pd.DataFrame(list(merged.values()), columns=["time", "label", "kind"])
+
+
+def stagger(left: list[float], widths: list[float], gap: float) -> list[int]:
+    """Row for each label (given left to right) so labels in one row never overlap."""
+    row_ends: list[float] = []
+    rows = []
+    for x, width in zip(left, widths, strict=True):
+        for r, end in enumerate(row_ends):
+            if x >= end + gap:
+                row_ends[r] = x + width
+                rows.append(r)
+                break
+        else:
+            row_ends.append(x + width)
+            rows.append(len(row_ends) - 1)
+    return rows
+
+
+def event_marks(
+    events: pd.DataFrame, axis: TimeAxis, theme: Theme, plot_px: float
+) -> list[EventMark]:
+    """Each event's x, label, kind and label row: rows stacked so no two labels overlap."""
+    if events.empty:
+        return []
+    px = ((events["time"] - axis.start) / (axis.end - axis.start) * plot_px).to_numpy()
+    widths = np.array([len(label) * theme.small * 0.6 + 4 for label in events["label"]])
+    flip = px + widths > plot_px  # near the right edge, the label ends at its line
+    left = np.where(flip, px - widths, px)
+    order = np.argsort(left, kind="stable")
+    rows = np.empty(len(events), dtype=int)
+    rows[order] = stagger(left[order].tolist(), widths[order].tolist(), gap=8)
+    xs = axis.x(events["time"])
+    xs = xs.tolist() if axis.days else xs
+    marks = zip(xs, events["label"], events["kind"], rows.tolist(), flip.tolist(), strict=True)
+    return [EventMark(*mark) for mark in marks]
+
+
+def event_label_rows(marks: list[EventMark]) -> int:
+    """How many rows the event labels take above the panels."""
+    return max((mark.row for mark in marks), default=-1) + 1
+
+
+def event_lines(marks: list[EventMark]) -> list[dict]:
+    """A line per event across every panel: dashed for the case's events, dotted for drugs."""
+    return [
+        {
+            "type": "line",
+            "x0": mark.x,
+            "x1": mark.x,
+            "y0": 0,
+            "y1": 1,
+            "xref": "x",
+            "yref": "paper",
+            "layer": "below",
+            "line": {
+                "color": EVENT_LINE,
+                "width": 1,
+                "dash": "dash" if mark.kind == "event" else "dot",
+            },
+        }
+        for mark in marks
+    ]
+
+
+def event_labels(marks: list[EventMark], theme: Theme, lift: int) -> list[dict]:
+    """Each event's label above the panels, in its row, ``lift`` px higher still."""
+    line_height = theme.small + 7
+    return [
+        {
+            "text": escape(mark.label),
+            "x": mark.x,
+            "xref": "x",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "xanchor": "right" if mark.flip else "left",
+            "yshift": 4 + lift + mark.row * line_height,
+            "showarrow": False,
+            "font": {"size": theme.small, "color": INK if mark.kind == "event" else MUTED},
+        }
+        for mark in marks
+    ]
+
+
+# --- criteria ------------------------------------------------------------------
+
+
+def _shade(x0: float | str, x1: float | str) -> dict:
+    """A faint band from x0 to x1 across every panel, under the data."""
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "x0": x0,
+        "x1": x1,
+        "layer": "below",
+        "line": {"width": 0},
+        "fillcolor": CRITERIA_BAND,
+    }
+
+
+def criteria_shapes(case: Case, options: FigureOptions, axis: TimeAxis) -> list[dict]:
+    """Shade, across every panel, the days the 2016 MAS criteria are met by labs."""
+    status = mas_2016(case.labs, options.criteria_window_days)
+    if status.empty:
+        return []
+    met = status["status"].eq("met").to_numpy(dtype=int)
+    dates = list(status["date"])
+    # a status holds from its lab date until the next lab date
+    until = [*dates[1:], dates[-1] + DAY]
+    edges = np.flatnonzero(np.diff(np.r_[0, met, 0])).tolist()  # where runs of "met" start, stop
+    shapes = []
+    for first, stop in zip(edges[::2], edges[1::2], strict=True):
+        start = max(dates[first], axis.start)
+        end = min(until[stop - 1], axis.end)
+        if end > start:
+            shapes.append(_shade(axis.x(start), axis.x(end)))
+    return shapes
+
+
+# --- notes ---------------------------------------------------------------------
+
+
+def _in_window(x: float | str, axis: TimeAxis) -> bool:
+    lo, hi = axis.range()
+    if isinstance(x, str):  # a date axis: ISO dates compare as text
+        return str(lo) <= x <= str(hi)
+    return lo <= x <= hi
+
+
+def _note(text: str, x: float | str, i: int, theme: Theme) -> dict:
+    """A note in a yellow box, its arrow pointing down into the top of row i."""
+    return {
+        "text": escape(text),
+        "x": x,
+        "xref": axis_ref("x", i),
+        "y": 1,
+        "yref": f"{axis_ref('y', i)} domain",
+        "showarrow": True,
+        "arrowhead": 2,
+        "ax": 0,
+        "ay": -22,
+        "font": {"size": theme.small, "color": INK},
+        "bgcolor": "rgba(255, 243, 176, 0.95)",
+        "bordercolor": "#B59B00",
+        "borderwidth": 1,
+        "yanchor": "bottom",
+    }
+
+
+def note_arrows(notes: tuple, row_of: dict[str, int], axis: TimeAxis, theme: Theme) -> list[dict]:
+    """The user's notes (day, text, panel) in the window: an arrow into the named panel
+    (``row_of``: panel name to row), the top one when the panel is not shown."""
+    arrows = []
+    for day, text, panel in notes:
+        if not text or pd.isna(day):
+            continue
+        x = axis.x(axis.anchor + float(day) * DAY)
+        if _in_window(x, axis):
+            arrows.append(_note(str(text), x, row_of.get(panel) or 1, theme))
+    return arrows
