@@ -19,6 +19,7 @@ from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
 from timeline.export import SIZES, export_files
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
+from timeline.figures.options import ThemeName
 from timeline.figures.theme import SLIDE
 from timeline.model import Case
 from timeline.summary import case_summary, default_treatment, window_presets
@@ -133,7 +134,8 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     axis = side.radio("Time axis", ["Day N", "Dates"], key="axis", horizontal=True)
     anchors = anchor_choices(case)
     anchor = side.selectbox("Day 0 is", anchors, key=f"anchor:{key}")
-    theme = side.radio("Theme", ["screen", "slide"], key="theme", horizontal=True)
+    themes: list[ThemeName] = ["screen", "slide"]
+    theme = side.radio("Theme", themes, key="theme", horizontal=True)
     hide_dates = side.checkbox("Hide calendar dates (de-identified view)", key="hide_dates")
     if window_name == "Custom range":
         first, last = _day_bounds(case)

@@ -21,6 +21,7 @@ import plotly.io as pio
 
 from . import _renderer
 from .figures import FigureOptions, build_figures
+from .figures.options import ThemeName
 from .model import Case
 
 NO_CHROME = (
@@ -42,7 +43,7 @@ class Size:
     width: int
     height: int
     scale: float
-    theme: str | None = None  # a size that needs its own text sizes (journal)
+    theme: ThemeName | None = None  # a size that needs its own text sizes (journal)
 
 
 SIZES = {
@@ -56,7 +57,9 @@ SIZES = {
 def export_options(options: FigureOptions, size: str) -> FigureOptions:
     """The page's or the command line's options, laid out at an export size."""
     chosen = SIZES[size]
-    theme = chosen.theme or ("slide" if options.theme in ("slide", "projector") else options.theme)
+    theme: ThemeName = chosen.theme or (
+        "slide" if options.theme in ("slide", "projector") else options.theme
+    )
     return dataclasses.replace(options, theme=theme, size=(chosen.width, chosen.height))
 
 

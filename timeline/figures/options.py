@@ -16,6 +16,9 @@ SLIDE_PARTS = {"timeline": ("lanes", "labs")}
 SLIDE_LABS = {"timeline": ("ferritin",), "labs": ("ferritin", "ast", "platelets", "fibrinogen")}
 
 
+ThemeName = Literal["screen", "slide", "projector", "journal"]
+
+
 @dataclass(frozen=True)
 class FigureOptions:
     """Options shared by every figure; the defaults suit the page.
@@ -42,7 +45,7 @@ class FigureOptions:
     axis: Literal["days", "dates"] = "days"
     anchor: str | None = None
     window: tuple[pd.Timestamp | None, pd.Timestamp | None] = (None, None)
-    theme: Literal["screen", "slide", "projector", "journal"] = "screen"
+    theme: ThemeName = "screen"
     hide_dates: bool = False
     drugs: tuple[str, ...] | None = None
     labs: tuple[str, ...] | None = None
