@@ -25,6 +25,7 @@ labs
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 import pandas as pd
 import pandera.pandas as pa
@@ -32,7 +33,7 @@ import pandera.pandas as pa
 from .catalogue import drug_classes
 from .errors import Problem, ProblemCode
 
-DATETIME = "datetime64[ns]"
+DATETIME: Final = "datetime64[ns]"
 
 
 def drug_class_dtype() -> pd.CategoricalDtype:

@@ -69,7 +69,7 @@ class Report:
         """One problem per masked row, its code and message chosen by the cell's text."""
         if not mask.any():
             return
-        for row, value in text[mask].items():
+        for row, value in zip(text.index[mask].tolist(), text[mask].tolist(), strict=True):
             code, message = why(value)
             self.add(code, message, int(row), column, value, severity)
 
@@ -82,7 +82,7 @@ class Report:
         for value, rows in text[mask].groupby(text[mask], sort=False).groups.items():
             numbers = [int(r) for r in rows]
             also = f" (rows {row_list(numbers)})" if len(numbers) > 1 else ""
-            self.add(code, message + also, numbers[0], column, value, Severity.WARNING)
+            self.add(code, message + also, numbers[0], column, str(value), Severity.WARNING)
 
     def has_errors(self) -> bool:
         """Whether any error so far is in this table (earlier tables' do not count)."""

@@ -57,11 +57,11 @@ def _interval_warnings(treatments: pd.DataFrame, intervals: pd.Series, report: R
         given = treatments[(treatments["drug"] == name) & (treatments["route"] == "intravenous")]
         given = given.sort_values("start")
         gaps = given["start"].diff().dt.days
-        for i in gaps[gaps < days].index:
+        for i, row in given.loc[gaps < days, "row"].items():
             _warn(
                 report,
                 ProblemCode.DOSE_INTERVAL,
-                given.at[i, "row"],
+                row,
                 f"{name} IV given {gaps[i]:g} days "
                 f"after the previous dose; usually at least {days:g} days "
                 "apart (CLINICAL.md §4).",
@@ -91,7 +91,7 @@ def implausible_units(labs: pd.DataFrame, report: Report) -> None:
     """Values that suggest a unit mix-up (catalogue lab_plausibility.csv, with its sources)."""
     unit_keys = map_unique(labs["unit_input"], cat.unit_key)
     for rule in cat.lab_plausibility().itertuples():
-        entered = unit_keys == cat.unit_key(rule.unit)
+        entered = unit_keys == cat.unit_key(str(rule.unit))
         value = labs["value_input"]
         beyond = value > rule.value if rule.operator == ">" else value < rule.value
         report.each(

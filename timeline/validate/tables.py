@@ -169,21 +169,28 @@ def _rule_problems(
         for context, column, number, row in failures.itertuples(index=False):
             if pd.isna(number) or row is None or pd.isna(row):
                 continue  # pandera's own checks: an empty cell, already reported by the parser
-            check = _failed_check(rules, context, column, int(number))
-            code, blame = CHECK_PROBLEMS[check.name]
+            name, message = _failed_check(rules, context, column, int(number))
+            code, blame = CHECK_PROBLEMS[name]
             column = blame or column
             # a rule across columns says nothing new about a row already refused
             if (int(row), column) in located or (blame and int(row) in bad_rows):
                 continue
             located.add((int(row), column))
-            shown = text.at[row, column] if column in text.columns else None
-            report.add(code, check.error, int(row), column, shown)
+            shown = str(text.at[row, column]) if column in text.columns else None
+            report.add(code, message, int(row), column, shown)
 
 
-def _failed_check(rules: pa.DataFrameSchema, context: str, column: str, number: int) -> pa.Check:
-    """The check a failure case names by its place: the table's checks, or a column's."""
+def _failed_check(
+    rules: pa.DataFrameSchema, context: str, column: str, number: int
+) -> tuple[str, str]:
+    """The name and message of the check a failure case points at by its place.
+
+    pandera's failure cases name a check by its message; its place (the table's
+    checks, or a column's, and its number there) finds the check itself.
+    """
     checks = rules.checks if context == "DataFrameSchema" else rules.columns[column].checks
-    return checks[number]
+    check = checks[number]
+    return str(check.name), str(check.error)
 
 
 # --- treatments -----------------------------------------------------------------
