@@ -185,7 +185,8 @@ def export_results(bundled: Path) -> list[Result]:
     import sys
 
     from timeline._renderer import RELOAD_EVERY
-    from timeline.export import SIZES, ExportError, export_options, image_bytes
+    from timeline.errors import ExportError
+    from timeline.export import SIZES, export_options, image_bytes
     from timeline.figures import FigureOptions, build_figures
     from timeline.load import load_case
 

@@ -15,7 +15,8 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from timeline import load_case
-from timeline.export import ExportError, export_files
+from timeline.errors import ExportError
+from timeline.export import export_files
 from timeline.figures import FigureOptions
 
 from .conftest import BUNDLED

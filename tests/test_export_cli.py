@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from timeline.cli import main
-from timeline.export import ExportError, image_bytes
+from timeline.errors import ExportError
+from timeline.export import image_bytes
 
 from .conftest import BUNDLED
 

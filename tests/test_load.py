@@ -11,10 +11,11 @@ import pytest
 
 from timeline import CaseLoadError, load_case, load_case_bytes
 from timeline.datasets import DATA, TEMPLATE
+from timeline.errors import ProblemCode as C
 from timeline.model import SCHEMAS
 from timeline.workbook import case_tables, case_workbook_bytes
 
-from .conftest import BUNDLED
+from .conftest import BUNDLED, rows_of
 
 
 def assert_cases_equal(a, b) -> None:
@@ -108,6 +109,7 @@ def test_unknown_drug_and_test_are_kept_as_other_with_a_warning(with_rows):
     assert len(kept) == 1
     assert kept["drug_class"].iloc[0] == "other"
     assert any("not in the drug catalogue" in p.message for p in case.warnings)
+    assert [p.code for p in case.warnings] == [C.UNKNOWN_DRUG]
 
 
 def test_unknown_test_keeps_its_value_and_unit(with_rows):
@@ -135,16 +137,66 @@ def test_censored_value_keeps_its_qualifier(bundled):
 
 
 def test_missing_file_and_bad_suffix_are_reported(tmp_path):
-    with pytest.raises(CaseLoadError, match="does not exist"):
+    with pytest.raises(CaseLoadError, match="does not exist") as caught:
         load_case(tmp_path / "nowhere")
+    assert caught.value.errors[0].code is C.PATH_NOT_FOUND
     (tmp_path / "case.txt").write_text("x")
-    with pytest.raises(CaseLoadError, match="is not a case"):
+    with pytest.raises(CaseLoadError, match="is not a case") as caught:
         load_case(tmp_path / "case.txt")
+    assert caught.value.errors[0].code is C.NOT_A_CASE
 
 
 def test_damaged_workbook_is_reported():
-    with pytest.raises(CaseLoadError, match="cannot be opened as an Excel workbook"):
+    with pytest.raises(CaseLoadError, match="cannot be opened as an Excel workbook") as caught:
         load_case_bytes("broken.xlsx", b"PK\x03\x04 not really a zip")
+    assert caught.value.errors[0].code is C.UNREADABLE_FILE
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "fragment"),
+    [
+        (b"", C.EMPTY_TABLE, "is empty"),
+        (b"   \n", C.EMPTY_TABLE, "is empty"),
+        (b"\x00\x01\x02binary", C.UNREADABLE_FILE, "is not readable text"),
+        (b"\ndrug,start\n", C.NO_HEADER, "has no header in row 1"),
+    ],
+)
+def test_unreadable_or_malformed_tables(case_folder, content, code, fragment):
+    with pytest.raises(CaseLoadError, match=fragment) as caught:
+        load_case(case_folder(treatments=content))
+    assert [p.code for p in caught.value.errors] == [code]
+
+
+def test_stray_cells_beyond_the_header_are_an_error_not_dropped(with_rows):
+    with pytest.raises(CaseLoadError, match="more cells than the header") as caught:
+        load_case(with_rows("labs", "2000-01-05 07:00,ferritin,900,ng/mL,,,,extra"))
+    assert (caught.value.errors[0].row, caught.value.errors[0].code) == (
+        rows_of("labs"),
+        C.STRAY_CELLS,
+    )
+
+
+def test_missing_table(case_folder):
+    folder = case_folder()
+    (folder / "events.csv").unlink()
+    with pytest.raises(CaseLoadError, match=r"events\.csv: is missing from case") as caught:
+        load_case(folder)
+    assert [p.code for p in caught.value.errors] == [C.MISSING_TABLE]
+
+
+def test_unknown_sheet_of_a_workbook_is_a_warning(bundled):
+    import openpyxl
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(case_workbook_bytes(bundled, include_identifiers=False))
+    )
+    book.create_sheet("scratch")["A1"] = "anything"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    case = load_case_bytes("c.xlsx", buffer.getvalue())
+    assert [(w.where, w.code) for w in case.warnings] == [
+        ("c.xlsx, sheet 'scratch'", C.UNKNOWN_SHEET)
+    ]
 
 
 def test_annotations_load_and_round_trip_through_a_workbook(case_folder):
@@ -159,7 +211,8 @@ def test_annotations_load_and_round_trip_through_a_workbook(case_folder):
         "text": ["ruxolitinib started", "MAS", "odd place"],
         "panel": ["ferritin", "", ""],
     }
-    assert [w.column for w in case.warnings] == ["panel"]  # 'kidney' is no panel: shown at the top
+    # 'kidney' is no panel: shown at the top
+    assert [(w.column, w.code) for w in case.warnings] == [("panel", C.UNKNOWN_PANEL)]
     again = load_case_bytes("again.xlsx", case_workbook_bytes(case, include_identifiers=False))
     pd.testing.assert_frame_equal(case.annotations, again.annotations)
 

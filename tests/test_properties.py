@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline import CaseLoadError, load_case
+from timeline.errors import ProblemCode
 from timeline.measures import daily_dose_mg
 
 from .conftest import BUNDLED
@@ -62,6 +63,7 @@ def _load_with(table: str, text: str | bytes):
             return load_case(folder)
         except CaseLoadError as exc:
             assert exc.errors, "a CaseLoadError always carries at least one error"  # noqa: PT017
+            assert all(isinstance(p.code, ProblemCode) for p in exc.problems)  # noqa: PT017
             return exc
     finally:
         shutil.rmtree(folder.parent)

@@ -28,6 +28,8 @@ from pathlib import Path
 import kaleido
 from kaleido.errors import ChromeNotFoundError
 
+from .errors import ChromeMissing
+
 LOCK = threading.Lock()  # one tab, one image at a time (kaleido#444: not thread-safe)
 RELOAD_EVERY = 20
 RENDER_TIMEOUT_S = 90
@@ -36,10 +38,6 @@ BASIC_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
 _loop: asyncio.AbstractEventLoop | None = None
 _opening: Future | None = None  # resolves to the open _Kaleido
-
-
-class ChromeMissing(Exception):
-    """No Chrome or Chromium to render with."""
 
 
 class _Kaleido(kaleido.Kaleido):

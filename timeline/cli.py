@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CaseLoadError, Severity, UsageError
+from .errors import CaseLoadError, ChromeMissing, ExportError, Severity, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,11 +104,11 @@ def _export(args: argparse.Namespace) -> int:
 
         # Chrome starts in the background while the case loads; if there is none,
         # the first render says clearly how to get it
-        with contextlib.suppress(_renderer.ChromeMissing):
+        with contextlib.suppress(ChromeMissing):
             _renderer.start()
     import datetime as dt
 
-    from .export import ExportError, export_files, write_files
+    from .export import export_files, write_files
     from .summary import default_treatment
 
     try:

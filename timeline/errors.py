@@ -1,10 +1,10 @@
-"""Problems found in a case file, and the error that carries them."""
+"""Problems found in a case file, and every exception the package raises."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import StrEnum, auto
 
 
 class Severity(StrEnum):
@@ -14,15 +14,75 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+class ProblemCode(StrEnum):
+    """What kind of problem it is: a program reads this, a person reads the message.
+
+    The value is the member's name in lower case (``bad_date``); it never changes
+    when a message is reworded.
+    """
+
+    # the container and its files (sources.py)
+    PATH_NOT_FOUND = auto()  # the path given does not exist
+    NOT_A_CASE = auto()  # neither a folder, a workbook nor a zip
+    UNREADABLE_FILE = auto()  # a damaged zip or workbook, text that is not text or not CSV
+    MISSING_TABLE = auto()  # a required table (file or sheet) is absent
+    EMPTY_TABLE = auto()  # a file without even a header row
+    NO_HEADER = auto()  # row 1 is blank
+    STRAY_CELLS = auto()  # cells to the right of the header's last column
+    UNKNOWN_SHEET = auto()  # a workbook sheet that is not part of the format
+    # the header of a table
+    MISSING_COLUMN = auto()
+    DUPLICATE_HEADING = auto()
+    UNNAMED_COLUMN = auto()  # values under an empty heading
+    UNKNOWN_COLUMN = auto()  # a heading that is not part of the format (not read)
+    # one cell
+    EMPTY_REQUIRED = auto()
+    BAD_DATE = auto()
+    AMBIGUOUS_DATE = auto()  # 01/02/2000: day/month order unknown
+    BAD_NUMBER = auto()
+    COMMA_DECIMAL = auto()  # 2,5 for 2.5
+    UNKNOWN_DRUG = auto()
+    UNKNOWN_DOSE_UNIT = auto()
+    UNKNOWN_FREQUENCY = auto()
+    UNKNOWN_ROUTE = auto()
+    UNKNOWN_KIND = auto()
+    UNKNOWN_EVENT_TYPE = auto()
+    UNKNOWN_TEST = auto()
+    UNKNOWN_LAB_UNIT = auto()
+    UNKNOWN_PANEL = auto()
+    EXAMPLE_ROW = auto()  # the template's example row is still there
+    # one row, or rows together
+    DUPLICATE_ROW = auto()
+    DOSE_NOT_POSITIVE = auto()
+    END_BEFORE_START = auto()
+    ONCE_WITH_END = auto()  # frequency 'once' with an end after the start
+    REF_ORDER = auto()  # ref_low above ref_high
+    # the case table
+    BAD_CASE_HEADER = auto()
+    UNKNOWN_CASE_KEY = auto()
+    CASE_KEY_TWICE = auto()
+    MISSING_CASE_KEY = auto()
+    BAD_CASE_VALUE = auto()
+    ANCHOR_NOT_FOUND = auto()
+    # plausibility: warnings, never errors
+    CONFLICTING_RESULTS = auto()  # one test, one time, different values
+    IMPLAUSIBLE_LAB_UNIT = auto()  # a value that suggests another unit
+    DOSE_ABOVE_LIMIT = auto()  # mg/day above the drug's limit
+    DOSE_PER_KG_ABOVE_LIMIT = auto()  # mg/kg/day above the drug's limit
+    DOSE_INTERVAL = auto()  # IV doses closer than the drug's usual interval
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, located as the user sees it.
 
     ``row`` is the spreadsheet row (the header is row 1); ``where`` names the
-    file, or the workbook and its sheet.
+    file, or the workbook and its sheet. ``code`` says what kind of problem it
+    is, so no program needs to read ``message``.
     """
 
     severity: Severity
+    code: ProblemCode
     where: str
     message: str
     row: int | None = None
@@ -49,15 +109,23 @@ class CaseLoadError(Exception):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        errors = [p for p in self.problems if p.severity is Severity.ERROR]
-        msg = f"{len(errors)} problem(s) stop this case from loading:\n" + "\n".join(
-            str(p) for p in errors
+        msg = f"{len(self.errors)} problem(s) stop this case from loading:\n" + "\n".join(
+            str(p) for p in self.errors
         )
         super().__init__(msg)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop loading, in the order they were found."""
         return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+
+class ExportError(Exception):
+    """An export could not be written; the message says what to do."""
+
+
+class ChromeMissing(ExportError):
+    """No Chrome or Chromium to render images with."""
 
 
 class UsageError(Exception):

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import _renderer
+from .errors import ChromeMissing, ExportError
 from .figures import FigureOptions, build_figures
 from .figures.options import ThemeName
 from .model import Case
@@ -30,10 +31,6 @@ NO_CHROME = (
     "internet access: .venv/bin/plotly_get_chrome. Or set BROWSER_PATH to a Chrome binary."
 )
 FORMATS = ("png", "svg", "pdf", "pptx", "html", "json")
-
-
-class ExportError(Exception):
-    """An export could not be written; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ def image_bytes(figure: go.Figure, fmt: str, width: int, height: int, scale: flo
     """Render one figure (png, svg, pdf) with the shared Chrome, under its lock."""
     try:
         return _renderer.render(figure, fmt, width, height, scale)
-    except _renderer.ChromeMissing as exc:
+    except ChromeMissing as exc:
         raise ExportError(NO_CHROME) from exc
 
 

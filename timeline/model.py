@@ -25,14 +25,15 @@ labs
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 import pandas as pd
 import pandera.pandas as pa
 
 from .catalogue import drug_classes
-from .errors import Problem
+from .errors import Problem, ProblemCode
 
-DATETIME = "datetime64[ns]"
+DATETIME: Final = "datetime64[ns]"
 
 
 def drug_class_dtype() -> pd.CategoricalDtype:
@@ -96,9 +97,10 @@ def empty_annotations() -> pd.DataFrame:
 
 
 # --- Schemas of the typed tables --------------------------------------------
-# Each check's ``error`` is the message a clinician reads; validate.py turns
-# pandera's failure cases into located problems. Wide checks name the column
-# to blame in WIDE_CHECK_COLUMN.
+# Each check's ``error`` is the message a clinician reads and its ``name`` is
+# the key of CHECK_PROBLEMS: the problem's code, and the column to blame for a
+# check across columns (None: the column the check belongs to). validate turns
+# pandera's failure cases into located problems through it.
 
 END_BEFORE_START = "ends before it starts: check both dates (end is the last day, inclusive)."
 ONCE_WITH_END = (
@@ -107,7 +109,12 @@ ONCE_WITH_END = (
 )
 REF_ORDER = "ref_low is above ref_high: check the two reference limits."
 
-WIDE_CHECK_COLUMN = {END_BEFORE_START: "end", ONCE_WITH_END: "end", REF_ORDER: "ref_high"}
+CHECK_PROBLEMS: dict[str, tuple[ProblemCode, str | None]] = {
+    "dose_above_zero": (ProblemCode.DOSE_NOT_POSITIVE, None),
+    "end_not_before_start": (ProblemCode.END_BEFORE_START, "end"),
+    "once_has_no_span": (ProblemCode.ONCE_WITH_END, "end"),
+    "ref_in_order": (ProblemCode.REF_ORDER, "ref_high"),
+}
 
 
 def _end_not_before_start(df: pd.DataFrame) -> pd.Series:
@@ -142,7 +149,10 @@ TREATMENTS_SCHEMA = pa.DataFrameSchema(
         "end": _optional(DATETIME),
         "single": _required(bool),
         "ongoing": _required(bool),
-        "dose": _required(float, pa.Check.gt(0, error="is not above 0: enter the dose given.")),
+        "dose": _required(
+            float,
+            pa.Check.gt(0, name="dose_above_zero", error="is not above 0: enter the dose given."),
+        ),
         "dose_unit": _required(str),
         "frequency": _required(str),
         "per_day": _optional(float),
@@ -151,8 +161,8 @@ TREATMENTS_SCHEMA = pa.DataFrameSchema(
         "note": _required(str),
     },
     checks=[
-        pa.Check(_end_not_before_start, error=END_BEFORE_START),
-        pa.Check(_once_has_no_span, error=ONCE_WITH_END),
+        pa.Check(_end_not_before_start, name="end_not_before_start", error=END_BEFORE_START),
+        pa.Check(_once_has_no_span, name="once_has_no_span", error=ONCE_WITH_END),
     ],
     strict=True,
     ordered=True,
@@ -168,7 +178,7 @@ EVENTS_SCHEMA = pa.DataFrameSchema(
         "label": _required(str),
         "note": _required(str),
     },
-    checks=[pa.Check(_end_not_before_start, error=END_BEFORE_START)],
+    checks=[pa.Check(_end_not_before_start, name="end_not_before_start", error=END_BEFORE_START)],
     strict=True,
     ordered=True,
 )
@@ -192,7 +202,7 @@ LABS_SCHEMA = pa.DataFrameSchema(
         "ref_high_input": _optional(float),
         "note": _required(str),
     },
-    checks=[pa.Check(_ref_in_order, error=REF_ORDER)],
+    checks=[pa.Check(_ref_in_order, name="ref_in_order", error=REF_ORDER)],
     strict=True,
     ordered=True,
 )

@@ -1,7 +1,7 @@
 """Read a case container (CSV folder, workbook, zip) into raw text tables.
 
 Every cell becomes text exactly as the user sees it; parsing happens in
-validate.py. A frame's index is the spreadsheet row (header = row 1), so
+the validate package. A frame's index is the spreadsheet row (header = row 1), so
 every later message can point at the row the user sees.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import Problem, Severity
+from .errors import Problem, ProblemCode, Severity
 from .format import OPTIONAL_TABLES, TABLE_ORDER
 
 _IGNORED_SHEETS = ("help", "readme")
@@ -39,11 +39,11 @@ class RawCase:
     tables: dict[str, RawTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, where: str, message: str, **where_exactly) -> None:
-        self.problems.append(Problem(Severity.ERROR, where, message, **where_exactly))
+    def error(self, code: ProblemCode, where: str, message: str, row: int | None = None) -> None:
+        self.problems.append(Problem(Severity.ERROR, code, where, message, row))
 
-    def warn(self, where: str, message: str, **where_exactly) -> None:
-        self.problems.append(Problem(Severity.WARNING, where, message, **where_exactly))
+    def warn(self, code: ProblemCode, where: str, message: str) -> None:
+        self.problems.append(Problem(Severity.WARNING, code, where, message))
 
 
 def read_path(path: str | Path) -> RawCase:
@@ -53,11 +53,19 @@ def read_path(path: str | Path) -> RawCase:
     if path.is_dir():
         _read_folder(path, raw)
     elif not path.exists():
-        raw.error(str(path), "does not exist: give a case folder, an .xlsx workbook or a .zip.")
+        raw.error(
+            ProblemCode.PATH_NOT_FOUND,
+            str(path),
+            "does not exist: give a case folder, an .xlsx workbook or a .zip.",
+        )
     elif path.suffix.lower() in (".xlsx", ".zip"):
         return read_bytes(path.name, path.read_bytes())
     else:
-        raw.error(path.name, "is not a case: give a case folder, an .xlsx workbook or a .zip.")
+        raw.error(
+            ProblemCode.NOT_A_CASE,
+            path.name,
+            "is not a case: give a case folder, an .xlsx workbook or a .zip.",
+        )
     return raw
 
 
@@ -70,7 +78,11 @@ def read_bytes(name: str, data: bytes) -> RawCase:
     elif suffix == ".zip":
         _read_zip(name, data, raw)
     else:
-        raw.error(name, "is not a case: upload an .xlsx workbook or a .zip of the CSV folder.")
+        raw.error(
+            ProblemCode.NOT_A_CASE,
+            name,
+            "is not a case: upload an .xlsx workbook or a .zip of the CSV folder.",
+        )
     return raw
 
 
@@ -79,7 +91,7 @@ def _read_folder(folder: Path, raw: RawCase) -> None:
     for table in TABLE_ORDER:
         name = f"{table}.csv"
         if name not in files:
-            raw.error(name, _missing_table_message(name, folder.name))
+            raw.error(ProblemCode.MISSING_TABLE, name, _missing_table_message(folder.name))
             continue
         _add_csv(name, files[name].read_bytes(), table, raw)
     for table in OPTIONAL_TABLES:
@@ -94,7 +106,9 @@ def _read_zip(name: str, data: bytes, raw: RawCase) -> None:
         for table in TABLE_ORDER:
             file = f"{table}.csv"
             if file not in members:
-                raw.error(f"{name}: {file}", _missing_table_message(file, name))
+                raw.error(
+                    ProblemCode.MISSING_TABLE, f"{name}: {file}", _missing_table_message(name)
+                )
                 continue
             _add_csv(f"{name}: {file}", archive.read(members[file]), table, raw)
         for table in OPTIONAL_TABLES:
@@ -102,10 +116,14 @@ def _read_zip(name: str, data: bytes, raw: RawCase) -> None:
                 file = f"{table}.csv"
                 _add_csv(f"{name}: {file}", archive.read(members[file]), table, raw)
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
-        raw.error(name, f"cannot be read as a zip file ({exc}). Zip the case folder again.")
+        raw.error(
+            ProblemCode.UNREADABLE_FILE,
+            name,
+            f"cannot be read as a zip file ({exc}). Zip the case folder again.",
+        )
 
 
-def _missing_table_message(file: str, container: str) -> str:
+def _missing_table_message(container: str) -> str:
     return (
         f"is missing from {container}. A case needs case.csv, treatments.csv, events.csv and "
         "labs.csv; a table with nothing to record keeps just its header row."
@@ -126,21 +144,33 @@ def _delimiter(text: str) -> str:
     """Excel in many locales writes ';'-separated CSV; a header line tells which."""
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=counts.get) if any(counts.values()) else ","
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
 def _add_csv(where: str, data: bytes, table: str, raw: RawCase) -> None:
     if not data.strip():
-        raw.error(where, "is empty: it needs at least its header row (see the template).")
+        raw.error(
+            ProblemCode.EMPTY_TABLE,
+            where,
+            "is empty: it needs at least its header row (see the template).",
+        )
         return
     text = _decode(data)
     if text is None or "\x00" in text:
-        raw.error(where, "is not readable text: save it from your spreadsheet as 'CSV UTF-8'.")
+        raw.error(
+            ProblemCode.UNREADABLE_FILE,
+            where,
+            "is not readable text: save it from your spreadsheet as 'CSV UTF-8'.",
+        )
         return
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raw.error(where, f"is not valid CSV ({exc}): save it again from your spreadsheet.")
+        raw.error(
+            ProblemCode.UNREADABLE_FILE,
+            where,
+            f"is not valid CSV ({exc}): save it again from your spreadsheet.",
+        )
         return
     _add_rows(where, rows, table, raw)
 
@@ -152,6 +182,7 @@ def _read_workbook(name: str, data: bytes, raw: RawCase) -> None:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raw.error(
+            ProblemCode.UNREADABLE_FILE,
             name,
             f"cannot be opened as an Excel workbook ({type(exc).__name__}). "
             "Save it again as .xlsx (Excel Workbook).",
@@ -163,6 +194,7 @@ def _read_workbook(name: str, data: bytes, raw: RawCase) -> None:
             where = f"{name}, sheet '{table}'"
             if table not in sheets:
                 raw.error(
+                    ProblemCode.MISSING_TABLE,
                     where,
                     "is missing: the workbook needs the sheets case, treatments, "
                     "events and labs (copy them from the template).",
@@ -182,7 +214,9 @@ def _read_workbook(name: str, data: bytes, raw: RawCase) -> None:
         for key, sheet in sheets.items():
             if key not in TABLE_ORDER + OPTIONAL_TABLES and key not in _IGNORED_SHEETS:
                 raw.warn(
-                    f"{name}, sheet '{sheet}'", "is not part of the case format and was not read."
+                    ProblemCode.UNKNOWN_SHEET,
+                    f"{name}, sheet '{sheet}'",
+                    "is not part of the case format and was not read.",
                 )
     finally:
         book.close()
@@ -210,7 +244,12 @@ def _add_rows(where: str, rows: Iterable[list[str]], table: str, raw: RawCase) -
     rows = iter(rows)
     header = next(rows, None)
     if header is None or not any(str(c).strip() for c in header):
-        raw.error(where, "has no header in row 1: copy the header row from the template.", row=1)
+        raw.error(
+            ProblemCode.NO_HEADER,
+            where,
+            "has no header in row 1: copy the header row from the template.",
+            row=1,
+        )
         return
     header = [str(c).strip() for c in header]
     while header and header[-1] == "":
@@ -223,6 +262,7 @@ def _add_rows(where: str, rows: Iterable[list[str]], table: str, raw: RawCase) -
             continue  # a blank spreadsheet row holds no data
         if any(c.strip() for c in cells[width:]):
             raw.error(
+                ProblemCode.STRAY_CELLS,
                 where,
                 f"has more cells than the header's {width} columns: give every "
                 "value a column heading, or remove the stray cells.",

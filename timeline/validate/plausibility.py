@@ -1,0 +1,104 @@
+"""Plausibility warnings of CLINICAL.md §4: values that load, but look wrong.
+
+They warn and never reject: a dose above a drug's usual limit, IV doses closer
+than its usual interval, a lab value that suggests another unit, and two
+different results for one test at one time.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import catalogue as cat
+from ..errors import ProblemCode, Severity
+from ..measures import daily_dose_mg, value_at
+from .cells import Report, map_unique, row_list
+
+
+def dose_warnings(treatments: pd.DataFrame, labs: pd.DataFrame, report: Report) -> None:
+    """Daily doses above a drug's limits, and IV doses closer than its interval."""
+    drugs = cat.drugs()
+    limited = drugs.index[
+        drugs[["warn_above_mg_day", "warn_above_mg_kg_day", "warn_interval_days_iv"]]
+        .notna()
+        .any(axis=1)
+    ]
+    treatments = treatments[treatments["drug"].isin(limited)]
+    if treatments.empty:
+        return
+    mg_day = daily_dose_mg(treatments, labs)
+    mg_kg_day = mg_day / value_at(labs, "weight", treatments["start"])
+    for name, limit in drugs["warn_above_mg_day"].dropna().items():
+        over = (treatments["drug"] == name) & (mg_day > limit)
+        for i, row in treatments.loc[over, "row"].items():
+            _warn(
+                report,
+                ProblemCode.DOSE_ABOVE_LIMIT,
+                row,
+                f"{name} at {mg_day[i]:g} mg/day is above {limit:g} mg/day: "
+                "check the dose and its unit (CLINICAL.md §4).",
+            )
+    for name, limit in drugs["warn_above_mg_kg_day"].dropna().items():
+        over = (treatments["drug"] == name) & (mg_kg_day > limit)
+        for i, row in treatments.loc[over, "row"].items():
+            _warn(
+                report,
+                ProblemCode.DOSE_PER_KG_ABOVE_LIMIT,
+                row,
+                f"{name} at {mg_kg_day[i]:.1f} mg/kg/day is above "
+                f"{limit:g} mg/kg/day: check the dose and the weight (CLINICAL.md §4).",
+            )
+    _interval_warnings(treatments, drugs["warn_interval_days_iv"].dropna(), report)
+
+
+def _interval_warnings(treatments: pd.DataFrame, intervals: pd.Series, report: Report) -> None:
+    """IV doses of a drug given sooner after the previous one than its usual interval."""
+    for name, days in intervals.items():
+        given = treatments[(treatments["drug"] == name) & (treatments["route"] == "intravenous")]
+        given = given.sort_values("start")
+        gaps = given["start"].diff().dt.days
+        for i, row in given.loc[gaps < days, "row"].items():
+            _warn(
+                report,
+                ProblemCode.DOSE_INTERVAL,
+                row,
+                f"{name} IV given {gaps[i]:g} days "
+                f"after the previous dose; usually at least {days:g} days "
+                "apart (CLINICAL.md §4).",
+            )
+
+
+def _warn(report: Report, code: ProblemCode, row: int, message: str) -> None:
+    report.add(code, message, int(row), "dose", severity=Severity.WARNING)
+
+
+def conflicting_results(labs: pd.DataFrame, report: Report) -> None:
+    """One test with different values at the same time: one of them is likely a typo."""
+    same = labs.dropna(subset=["time", "value"]).groupby(["time", "test"])["value"].nunique()
+    for time, test in same[same > 1].index:
+        rows = labs.index[(labs["time"] == time) & (labs["test"] == test)]
+        report.add(
+            ProblemCode.CONFLICTING_RESULTS,
+            f"{test} has different results at the same time in rows "
+            f"{row_list([int(r) for r in rows])}: check which is right.",
+            int(rows[0]),
+            "value",
+            severity=Severity.WARNING,
+        )
+
+
+def implausible_units(labs: pd.DataFrame, report: Report) -> None:
+    """Values that suggest a unit mix-up (catalogue lab_plausibility.csv, with its sources)."""
+    unit_keys = map_unique(labs["unit_input"], cat.unit_key)
+    for rule in cat.lab_plausibility().itertuples():
+        entered = unit_keys == cat.unit_key(str(rule.unit))
+        value = labs["value_input"]
+        beyond = value > rule.value if rule.operator == ">" else value < rule.value
+        report.each(
+            (labs["test"] == rule.test) & entered & beyond,
+            labs["value_input"].astype(str),
+            "value",
+            ProblemCode.IMPLAUSIBLE_LAB_UNIT,
+            f"{rule.message} ({rule.source})",
+            Severity.WARNING,
+        )

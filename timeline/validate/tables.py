@@ -1,0 +1,474 @@
+"""One declarative spec per table, and the one builder that turns text into a typed frame.
+
+A spec lists its steps in the order their problems are reported: a required
+column, a vocabulary, a date, a number, or a step of the table's own (the labs'
+qualifier split and unit conversion). Adding a column is one line in a spec.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .. import catalogue as cat
+from ..errors import Problem, ProblemCode, Severity
+from ..format import TABLES, TREATMENT_KINDS
+from ..model import CHECK_PROBLEMS, RULES, drug_class_dtype
+from ..sources import RawTable
+from .cells import (
+    Report,
+    columns,
+    dates,
+    duplicates,
+    example_rows,
+    lookup,
+    map_unique,
+    numbers,
+    required_text,
+)
+from .plausibility import conflicting_results, implausible_units
+
+_QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>)?\s*(.*?)\s*$")
+_PANELS = ("lanes", "steroids")
+
+Parsed = dict[str, pd.Series]
+
+
+@dataclass
+class _Parsing:
+    """One table on its way from text to a typed frame: what each step has parsed so far."""
+
+    text: pd.DataFrame
+    report: Report
+    parsed: Parsed = field(default_factory=dict)
+
+
+Step = Callable[[_Parsing], None]
+
+
+# --- the steps a spec is made of ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Required:
+    """A text column every row needs."""
+
+    column: str
+
+    def __call__(self, table: _Parsing) -> None:
+        required_text(table.text[self.column], self.column, table.report)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A column looked up in a catalogue index; parsed as the canonical name (None: unknown).
+
+    ``unknown`` says how a value the index lacks is reported: an error or a
+    warning on each row, or one warning per distinct value listing its rows.
+    """
+
+    column: str
+    index: Callable[[], dict[str, str]]
+    code: ProblemCode
+    message: str
+    unknown: Literal["error", "warning", "warning per value"] = "error"
+    key: Callable[[str], str] = cat.name_key
+
+    def __call__(self, table: _Parsing) -> None:
+        text = table.text[self.column]
+        found = lookup(text, self.index(), self.key)
+        missing = found.isna() & text.ne("")
+        if self.unknown == "warning per value":
+            table.report.grouped(missing, text, self.column, self.code, self.message)
+        else:
+            severity = Severity.ERROR if self.unknown == "error" else Severity.WARNING
+            table.report.each(missing, text, self.column, self.code, self.message, severity)
+        table.parsed[self.column] = found
+
+
+@dataclass(frozen=True)
+class Date:
+    """A date column (time optional)."""
+
+    column: str
+    required: bool = False
+
+    def __call__(self, table: _Parsing) -> None:
+        text = table.text[self.column]
+        table.parsed[self.column] = dates(text, self.column, table.report, self.required)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number column."""
+
+    column: str
+    required: bool = False
+
+    def __call__(self, table: _Parsing) -> None:
+        text = table.text[self.column]
+        table.parsed[self.column] = numbers(text, self.column, table.report, self.required)
+
+
+def _example_rows(table: _Parsing) -> None:
+    example_rows(table.text, table.report)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one table is read: its steps, how its frame is assembled, its own checks.
+
+    The columns come from ``format.TABLES[name]`` and the rules across columns
+    from ``model.RULES[name]`` (when it has any).
+    """
+
+    name: str
+    steps: tuple[Step, ...]
+    assemble: Callable[[pd.DataFrame, Parsed], pd.DataFrame]
+    checks: tuple[Callable[[pd.DataFrame, Report], None], ...] = ()
+    unique_rows: bool = True  # a row that repeats another exactly is an error
+
+
+def build_table(spec: TableSpec, raw: RawTable, problems: list[Problem]) -> pd.DataFrame | None:
+    """The table's typed frame, or None after adding every problem found to ``problems``."""
+    report = Report(raw.where, problems)
+    text = columns(raw, TABLES[spec.name], report)
+    if text is None:
+        return None
+    table = _Parsing(text, report)
+    for step in spec.steps:
+        step(table)
+    frame = spec.assemble(text, table.parsed)
+    if spec.unique_rows:
+        duplicates(text, report)
+    for check in spec.checks:
+        check(frame, report)
+    if spec.name in RULES:
+        _rule_problems(RULES[spec.name], frame, text, report)
+    return None if report.has_errors() else frame.reset_index(drop=True)
+
+
+def _rule_problems(
+    rules: pa.DataFrameSchema, frame: pd.DataFrame, text: pd.DataFrame, report: Report
+) -> None:
+    """Run the table's declared rules; located problems, one per row and column."""
+    mine = [p for p in report.problems if p.where == report.where]
+    located = {(p.row, p.column) for p in mine}
+    bad_rows = {p.row for p in mine if p.severity is Severity.ERROR}
+    try:
+        rules.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases[["schema_context", "column", "check_number", "index"]]
+        for context, column, number, row in failures.itertuples(index=False):
+            if pd.isna(number) or row is None or pd.isna(row):
+                continue  # pandera's own checks: an empty cell, already reported by the parser
+            name, message = _failed_check(rules, context, column, int(number))
+            code, blame = CHECK_PROBLEMS[name]
+            column = blame or column
+            # a rule across columns says nothing new about a row already refused
+            if (int(row), column) in located or (blame and int(row) in bad_rows):
+                continue
+            located.add((int(row), column))
+            shown = str(text.at[row, column]) if column in text.columns else None
+            report.add(code, message, int(row), column, shown)
+
+
+def _failed_check(
+    rules: pa.DataFrameSchema, context: str, column: str, number: int
+) -> tuple[str, str]:
+    """The name and message of the check a failure case points at by its place.
+
+    pandera's failure cases name a check by its message; its place (the table's
+    checks, or a column's, and its number there) finds the check itself.
+    """
+    checks = rules.checks if context == "DataFrameSchema" else rules.columns[column].checks
+    check = checks[number]
+    return str(check.name), str(check.error)
+
+
+# --- treatments -----------------------------------------------------------------
+
+
+def _kinds() -> dict[str, str]:
+    return {kind: kind for kind in TREATMENT_KINDS}
+
+
+def _treatment_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
+    drug, end = parsed["drug"], parsed["end"]
+    frequency = parsed["frequency"].fillna("").astype(str)
+    single = end.isna() & frequency.eq("once")
+    return pd.DataFrame(
+        {
+            "row": text.index.astype("int64"),
+            "drug": drug.fillna(text["drug"]).astype(str),
+            "drug_input": text["drug"],
+            "drug_class": drug.map(cat.drugs()["class"]).fillna("other").astype(drug_class_dtype()),
+            "drug_known": drug.notna(),
+            "start": parsed["start"],
+            "end": end,
+            "single": single,
+            "ongoing": end.isna() & ~single,
+            "dose": parsed["dose"],
+            "dose_unit": parsed["dose_unit"].fillna(text["dose_unit"]).astype(str),
+            "frequency": frequency,
+            "per_day": frequency.map(cat.frequencies()["per_day"]).astype(float),
+            "route": parsed["route"].fillna(text["route"]).astype(str),
+            "kind": parsed["kind"].fillna("").astype(str),
+            "note": text["note"],
+        },
+        index=text.index,
+    )
+
+
+TREATMENTS = TableSpec(
+    "treatments",
+    steps=(
+        Required("drug"),
+        Vocabulary(
+            "drug",
+            cat.drug_index,
+            ProblemCode.UNKNOWN_DRUG,
+            "is not in the drug catalogue: it is kept and shown in the 'Other' lane. Check the "
+            "spelling if it is a known drug.",
+            unknown="warning per value",
+        ),
+        Vocabulary(
+            "dose_unit",
+            cat.dose_unit_index,
+            ProblemCode.UNKNOWN_DOSE_UNIT,
+            "is not a dose unit this file accepts: use mg, g, ug, mg/kg, ug/kg, mg/m2, "
+            "g/m2, IU or IU/kg.",
+            key=cat.unit_key,
+        ),
+        Required("dose_unit"),
+        Vocabulary(
+            "frequency",
+            cat.frequency_index,
+            ProblemCode.UNKNOWN_FREQUENCY,
+            "is not a frequency this file accepts: use once, daily, twice daily, three "
+            "times daily, four times daily, every other day, weekly, every 2 weeks, every "
+            "3 weeks or every 4 weeks.",
+        ),
+        Required("frequency"),
+        Vocabulary(
+            "route",
+            cat.route_index,
+            ProblemCode.UNKNOWN_ROUTE,
+            "is not a route the catalogue knows (oral, intravenous, subcutaneous, intramuscular): "
+            "kept as entered.",
+            unknown="warning per value",
+        ),
+        Vocabulary(
+            "kind",
+            _kinds,
+            ProblemCode.UNKNOWN_KIND,
+            "is not a kind this file accepts: leave it blank, or use pulse, infusion or taper.",
+            key=str.lower,
+        ),
+        _example_rows,
+        Date("start", required=True),
+        Date("end"),
+        Number("dose", required=True),
+    ),
+    assemble=_treatment_frame,
+)
+
+
+# --- events ---------------------------------------------------------------------
+
+
+def _event_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
+    kind = parsed["type"]
+    return pd.DataFrame(
+        {
+            "row": text.index.astype("int64"),
+            "start": parsed["start"],
+            "end": parsed["end"],
+            "type": kind.fillna(text["type"]).astype(str),
+            "type_known": kind.notna(),
+            "label": text["label"].where(text["label"].ne(""), text["type"]),
+            "note": text["note"],
+        },
+        index=text.index,
+    )
+
+
+EVENTS = TableSpec(
+    "events",
+    steps=(
+        Required("type"),
+        Vocabulary(
+            "type",
+            cat.event_type_index,
+            ProblemCode.UNKNOWN_EVENT_TYPE,
+            "is not an event type the catalogue knows: kept, and drawn as 'other'.",
+            unknown="warning per value",
+        ),
+        _example_rows,
+        Date("start", required=True),
+        Date("end"),
+    ),
+    assemble=_event_frame,
+)
+
+
+# --- labs -----------------------------------------------------------------------
+
+
+def _lab_values(table: _Parsing) -> None:
+    """A value as a qualifier ('<', '>=', ...) and a number: '<5' is censored at 5."""
+    value = table.text["value"]
+    parts = value.str.extract(_QUALIFIED)
+    table.parsed["qualifier"] = parts[0].fillna("").replace({"≤": "<=", "≥": ">="})
+    table.parsed["value"] = numbers(parts[1].fillna(""), "value", table.report, required=False)
+    required_text(value, "value", table.report)
+
+
+def _lab_units(table: _Parsing) -> None:
+    """Each row's conversion to its test's canonical unit; an error for a unit the test lacks.
+
+    Rows of an unknown test, or with a refused unit, keep their values as entered.
+    """
+    test, unit = table.parsed["test"], table.text["unit"]
+    conversion = _conversions(test, unit)
+    refused = test.notna() & conversion["divide"].isna() & unit.ne("")
+    accepted = cat.lab_units().groupby("test")["unit"].agg(", ".join)
+    for row in unit.index[refused]:
+        label = cat.labs().loc[test[row], "label"]
+        table.report.add(
+            ProblemCode.UNKNOWN_LAB_UNIT,
+            f"is not a unit for {label}: use one of {accepted[test[row]]}.",
+            int(row),
+            "unit",
+            unit[row],
+        )
+    converted = test.notna() & ~refused
+    table.parsed["converted"] = converted
+    for name, neutral in (("offset", 0.0), ("multiply", 1.0), ("divide", 1.0)):
+        table.parsed[name] = conversion[name].where(converted, neutral)
+
+
+def _conversions(test: pd.Series, unit: pd.Series) -> pd.DataFrame:
+    index = cat.lab_unit_index()
+    missing = (np.nan, np.nan, np.nan)
+    pairs = zip(test.fillna(""), map_unique(unit, cat.unit_key), strict=True)
+    found = np.array([index[p][1:] if p in index else missing for p in pairs], dtype=float)
+    found = found.reshape(len(test), 3)
+    return pd.DataFrame(found, index=test.index, columns=["offset", "multiply", "divide"])
+
+
+def _lab_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
+    test = parsed["test"]
+
+    def convert(values: pd.Series) -> pd.Series:
+        return cat.convert(values, parsed["offset"], parsed["multiply"], parsed["divide"])
+
+    unit = test.map(cat.labs()["unit"]).where(parsed["converted"], text["unit"])
+    return pd.DataFrame(
+        {
+            "row": text.index.astype("int64"),
+            "time": parsed["time"],
+            "test": test.fillna(text["test"]).astype(str),
+            "test_input": text["test"],
+            "test_known": test.notna(),
+            "value": convert(parsed["value"]),
+            "unit": unit.astype(str),
+            "qualifier": parsed["qualifier"].astype(str),
+            "value_input": parsed["value"],
+            "unit_input": text["unit"],
+            **_reference_range(test, parsed["ref_low"], parsed["ref_high"], convert),
+            "note": text["note"],
+        },
+        index=text.index,
+    )
+
+
+def _reference_range(
+    test: pd.Series,
+    low: pd.Series,
+    high: pd.Series,
+    convert: Callable[[pd.Series], pd.Series],
+) -> dict[str, pd.Series | np.ndarray]:
+    """The row's own limits when it gives either, else the catalogue's (canonical unit)."""
+    catalogue = cat.labs()
+    from_input = low.notna() | high.notna()
+    default_low = test.map(catalogue["ref_low"]).astype(float)
+    default_high = test.map(catalogue["ref_high"]).astype(float)
+    has_default = default_low.notna() | default_high.notna()
+    return {
+        "ref_low": convert(low).where(from_input, default_low),
+        "ref_high": convert(high).where(from_input, default_high),
+        "ref_source": np.where(from_input, "input", np.where(has_default, "catalogue", "")),
+        "ref_low_input": low,
+        "ref_high_input": high,
+    }
+
+
+LABS = TableSpec(
+    "labs",
+    steps=(
+        Required("test"),
+        Required("unit"),
+        Vocabulary(
+            "test",
+            cat.lab_index,
+            ProblemCode.UNKNOWN_TEST,
+            "is not in the lab catalogue: kept with its own unit, with no reference range or "
+            "threshold unless the row gives one.",
+            unknown="warning per value",
+        ),
+        _example_rows,
+        _lab_values,
+        Number("ref_low"),
+        Number("ref_high"),
+        _lab_units,
+        Date("time", required=True),
+    ),
+    assemble=_lab_frame,
+    checks=(conflicting_results, implausible_units),
+)
+
+
+# --- annotations ----------------------------------------------------------------
+
+
+@cache
+def _panels() -> dict[str, str]:
+    """Where a note may go: a lane panel, or a lab test's panel by any of its names."""
+    return {**{panel: panel for panel in _PANELS}, **cat.lab_index()}
+
+
+def _annotation_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"day": parsed["day"], "text": text["text"], "panel": parsed["panel"].fillna("")}
+    )
+
+
+ANNOTATIONS = TableSpec(
+    "annotations",
+    steps=(
+        Number("day", required=True),
+        Required("text"),
+        Vocabulary(
+            "panel",
+            _panels,
+            ProblemCode.UNKNOWN_PANEL,
+            "is not a panel: use lanes, steroids or a lab test; the note is shown at the top "
+            "instead.",
+            unknown="warning",
+            key=str.lower,
+        ),
+    ),
+    assemble=_annotation_frame,
+    unique_rows=False,
+)
+
+#: Every table's spec, in the order the tables are built (and their problems listed).
+SPECS = {spec.name: spec for spec in (TREATMENTS, EVENTS, LABS, ANNOTATIONS)}
