@@ -34,7 +34,7 @@ def _latest(labs: pd.DataFrame, test: str, at: np.ndarray) -> np.ndarray:
 
 
 def body_surface_area(weight_kg: ArrayLike, height_cm: ArrayLike) -> np.ndarray:
-    """Mosteller: sqrt(height cm × weight kg / 3600) m² (CLINICAL.md §4 [K/U])."""
+    """Mosteller: sqrt(height cm × weight kg / 3600) m² (standard clinical knowledge [K/U])."""
     return np.sqrt(np.asarray(height_cm, dtype=float) * np.asarray(weight_kg, dtype=float) / 3600)
 
 
@@ -123,7 +123,7 @@ def glucocorticoid_days(
     ``pred_mg`` (mg/day), ``pred_mg_kg`` (when a weight is known), cumulative
     ``pred_mg_total``, ``pulse_mp_mg`` (methylprednisolone given as a pulse that
     day, in mg, as entered) and ``drugs`` (what contributed). Factors are the
-    catalogue's (FDA prednisolone label, CLINICAL.md §4). An administration
+    catalogue's (FDA prednisolone label). An administration
     every N days counts on its days only; ongoing rows run until ``until``.
     """
     factors = cat.prednisone_factors()

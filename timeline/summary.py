@@ -121,7 +121,7 @@ def response_to(case: Case, treatment: str, horizon_days: int = 7) -> Response |
     """Defervescence and ferritin change after the first start of ``treatment``.
 
     Defervescence: the first temperature below the fever threshold (38.0 °C,
-    CLINICAL.md §3) after the start, with every later reading below it too.
+    standard clinical knowledge) after the start, with every later reading below it too.
     Ferritin: the last value drawn by the end of the start day, against the
     first value drawn ``horizon_days`` or more after the start.
     """

@@ -67,3 +67,22 @@ def test_conflicting_results_at_one_time_warn(with_rows):
     (warning,) = case.warnings
     assert "different results at the same time" in warning.message
     assert warning.code is C.CONFLICTING_RESULTS
+
+
+@pytest.mark.parametrize(
+    ("row_text", "source"),
+    [
+        (
+            "methylprednisolone,2000-02-10,2000-02-11,1050,mg,daily,intravenous,pulse,",
+            "(UpToDate table: methylprednisolone pulse 30 mg/kg/day IV, max 1 g/day)",
+        ),
+        (
+            "tocilizumab,2000-01-30,,288,mg,once,intravenous,infusion,",
+            "(FDA tocilizumab label: sJIA IV dose every 2 weeks)",
+        ),
+    ],
+)
+def test_dose_warnings_cite_the_primary_source_of_their_limit(with_rows, row_text, source):
+    (warning,) = load_case(with_rows(T, row_text)).warnings
+    assert warning.message.endswith(source + ".")
+    assert "CLINICAL.md" not in warning.message

@@ -1,4 +1,4 @@
-"""Plausibility warnings of CLINICAL.md §4: values that load, but look wrong.
+"""Plausibility warnings: values that load, but look wrong (limits cited in the catalogue).
 
 They warn and never reject: a dose above a drug's usual limit, IV doses closer
 than its usual interval, a lab value that suggests another unit, and two
@@ -6,6 +6,8 @@ different results for one test at one time.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -36,7 +38,7 @@ def dose_warnings(treatments: pd.DataFrame, labs: pd.DataFrame, report: Report) 
                 ProblemCode.DOSE_ABOVE_LIMIT,
                 row,
                 f"{name} at {mg_day[i]:g} mg/day is above {limit:g} mg/day: "
-                "check the dose and its unit (CLINICAL.md §4).",
+                f"check the dose and its unit ({_limit_source(name)}).",
             )
     for name, limit in drugs["warn_above_mg_kg_day"].dropna().items():
         over = (treatments["drug"] == name) & (mg_kg_day > limit)
@@ -46,7 +48,7 @@ def dose_warnings(treatments: pd.DataFrame, labs: pd.DataFrame, report: Report) 
                 ProblemCode.DOSE_PER_KG_ABOVE_LIMIT,
                 row,
                 f"{name} at {mg_kg_day[i]:.1f} mg/kg/day is above "
-                f"{limit:g} mg/kg/day: check the dose and the weight (CLINICAL.md §4).",
+                f"{limit:g} mg/kg/day: check the dose and the weight ({_limit_source(name)}).",
             )
     _interval_warnings(treatments, drugs["warn_interval_days_iv"].dropna(), report)
 
@@ -64,8 +66,13 @@ def _interval_warnings(treatments: pd.DataFrame, intervals: pd.Series, report: R
                 row,
                 f"{name} IV given {gaps[i]:g} days "
                 f"after the previous dose; usually at least {days:g} days "
-                "apart (CLINICAL.md §4).",
+                f"apart ({_limit_source(name)}).",
             )
+
+
+def _limit_source(drug: str) -> str:
+    """Where a drug's dose-warning limit comes from (drugs.csv warn_source), tag left out."""
+    return re.sub(r"\s*\[[SKU/]+\]$", "", cat.drugs().at[drug, "warn_source"])
 
 
 def _warn(report: Report, code: ProblemCode, row: int, message: str) -> None:
