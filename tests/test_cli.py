@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from timeline.cli import main
+from timeline.errors import ExportError
+from timeline.export import image_bytes
 
 from .conftest import BUNDLED
 
@@ -64,3 +69,138 @@ def test_template_and_workbook_commands_write_loadable_files(tmp_path):
 def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
     assert main(["template", str(tmp_path / "missing" / "t.xlsx")]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_json_export_writes_one_file_per_figure(tmp_path, capsys):
+    assert main(["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["glucocorticoids.json", "labs.json", "timeline.json", "treatments.json"]
+    figure = json.loads((tmp_path / "timeline.json").read_text())
+    assert figure["data"]
+    assert figure["layout"]["width"] == 960
+    assert "2000-01" not in (tmp_path / "timeline.json").read_text()  # Day N: no calendar dates
+
+
+def test_export_with_dates_and_a_window(tmp_path):
+    args = [
+        "export",
+        str(BUNDLED),
+        "--out",
+        str(tmp_path),
+        "--format",
+        "json",
+        "--axis",
+        "dates",
+        "--start",
+        "D20",
+        "--end",
+        "2000-02-15",
+        "--anchor",
+        "MAS onset",
+    ]
+    assert main(args) == 0
+    layout = json.loads((tmp_path / "timeline.json").read_text())["layout"]
+    assert layout["xaxis"]["range"] == ["2000-01-24T00:00:00", "2000-02-15T00:00:00"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--format", "gif"], 2, "unknown format: gif"),
+        (["--anchor", "surgery"], 2, "no event is called 'surgery'"),
+        (["--start", "D30", "--end", "D10"], 2, "the window ends before it starts"),
+        (["--start", "D500"], 2, "the window ends before it starts"),  # past the record's end
+        (["--size", "5:4"], 2, "unknown size: 5:4"),
+    ],
+)
+def test_export_usage_errors(tmp_path, capsys, args, code, message):
+    assert main(["export", str(BUNDLED), "--out", str(tmp_path), *args]) == code
+    assert message in capsys.readouterr().err
+
+
+def test_export_of_a_bad_case_lists_its_problems(with_rows, tmp_path, capsys):
+    folder = with_rows("labs", "2000-01-05 07:00,ferritin,high,ng/mL,,,")
+    assert main(["export", str(folder), "--out", str(tmp_path / "out")]) == 1
+    assert "is not a number" in capsys.readouterr().out
+
+
+def test_unwritable_folder(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["export", str(BUNDLED), "--out", str(blocker / "sub")]) == 1
+    assert "cannot write to" in capsys.readouterr().err
+
+
+def test_png_export_is_slide_sized(bundled, tmp_path):
+    from timeline.figures import build_figure
+
+    try:
+        png = image_bytes(build_figure(bundled, theme_options()), "png", 960, 540, 2)
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    assert struct.unpack(">II", png[16:24]) == (1920, 1080)
+
+
+def theme_options():
+    from timeline.figures import FigureOptions
+
+    return FigureOptions(theme="slide")
+
+
+def test_images_in_a_row_keep_their_own_size_across_tab_reloads(bundled, monkeypatch):
+    """The renderer reuses its tab and reloads it every few images: each image is still its own."""
+    from timeline import _renderer
+    from timeline.figures import build_figure
+
+    monkeypatch.setattr(_renderer, "RELOAD_EVERY", 2)
+    figure = build_figure(bundled, theme_options())
+    sizes = [(960, 540, 2), (720, 540, 1), (400, 300, 1), (960, 540, 1), (500, 500, 2)]
+    try:
+        pngs = [image_bytes(figure, "png", *size) for size in sizes]
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    got = [struct.unpack(">II", png[16:24]) for png in pngs]
+    assert got == [(w * s, h * s) for w, h, s in sizes]
+    assert _renderer._opening.result().reloads >= 2
+
+
+def test_without_chrome_the_export_says_how_to_get_one_and_writes_nothing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-such-chrome")}
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "export", str(BUNDLED), "--out", str(out)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "needs Chrome or Chromium" in done.stderr
+    assert "apt-get install chromium" in done.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_internal_error_is_not_reported_as_a_usage_error(tmp_path, monkeypatch):
+    # exit 2 means "you typed it wrong": a bug must surface as itself, not as that
+    import timeline.export
+
+    def broken(*_args, **_kwargs):
+        msg = "a bug in the export"
+        raise ValueError(msg)
+
+    monkeypatch.setattr(timeline.export, "export_files", broken)
+    with pytest.raises(ValueError, match="a bug in the export"):
+        main(["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"])
+
+
+def test_per_kg_draws_the_glucocorticoid_course_in_mg_per_kg(tmp_path):
+    args = ["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json", "--per-kg"]
+    assert main(args) == 0
+    layout = json.loads((tmp_path / "glucocorticoids.json").read_text())["layout"]
+    titles = [a["text"] for a in layout["annotations"]]
+    assert "<b>Glucocorticoid, prednisone-equivalent (mg/kg/day)</b>" in titles
