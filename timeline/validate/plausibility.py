@@ -8,6 +8,7 @@ different results for one test at one time.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 
 import pandas as pd
 
@@ -70,9 +71,9 @@ def _interval_warnings(treatments: pd.DataFrame, intervals: pd.Series, report: R
             )
 
 
-def _limit_source(drug: str) -> str:
+def _limit_source(drug: Hashable) -> str:
     """Where a drug's dose-warning limit comes from (drugs.csv warn_source), tag left out."""
-    return re.sub(r"\s*\[[SKU/]+\]$", "", cat.drugs().at[drug, "warn_source"])
+    return re.sub(r"\s*\[[SKU/]+\]$", "", str(cat.drugs().at[drug, "warn_source"]))
 
 
 def _warn(report: Report, code: ProblemCode, row: int, message: str) -> None:
