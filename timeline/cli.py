@@ -108,11 +108,13 @@ def _export(args: argparse.Namespace) -> int:
             _renderer.start()
     import datetime as dt
 
-    from .export import export_files, write_files
+    from .export import export_files, request_problem, write_files
     from .summary import default_treatment
 
     try:
-        _check_formats(formats, args.size)
+        wrong = request_problem(formats, args.size)
+        if wrong:
+            raise UsageError(wrong)
         case = _load_or_report(args.case)
         if case is None:
             return 1
@@ -133,18 +135,6 @@ def _export(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
-
-
-def _check_formats(formats: list[str], size: str) -> None:
-    from .export import FORMATS, SIZES
-
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        msg = f"unknown format: {', '.join(unknown)} (use {', '.join(FORMATS)})"
-        raise UsageError(msg)
-    if size not in SIZES:
-        msg = f"unknown size: {size} (use {', '.join(SIZES)})"
-        raise UsageError(msg)
 
 
 def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:

@@ -184,6 +184,16 @@ def _full_width(shape, top, height) -> None:
 # --- everything at once ------------------------------------------------------------
 
 
+def request_problem(formats: list[str], size: str) -> str | None:
+    """What is wrong with an export request (an unknown format or size), or None."""
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        return f"unknown format: {', '.join(unknown)} (use {', '.join(FORMATS)})"
+    if size not in SIZES:
+        return f"unknown size: {size} (use {', '.join(SIZES)})"
+    return None
+
+
 def export_files(
     case: Case,
     options: FigureOptions,
@@ -195,13 +205,9 @@ def export_files(
     """File name to content for each requested format (images: one per figure)."""
     from .wording import summary_table
 
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        msg = f"unknown format: {', '.join(unknown)} (use {', '.join(FORMATS)})"
-        raise ValueError(msg)
-    if size not in SIZES:
-        msg = f"unknown size: {size} (use {', '.join(SIZES)})"
-        raise ValueError(msg)
+    wrong = request_problem(formats, size)
+    if wrong:
+        raise ValueError(wrong)
     figures = build_figures(case, export_options(options, size))
     if "pptx" in formats:  # done before the first render, while Chrome is still starting
         import pptx  # noqa: F401
