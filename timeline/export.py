@@ -113,48 +113,68 @@ def deck_bytes(
 ) -> bytes:
     """A 16:9 deck: title, the timeline, the labs, the glucocorticoid course, a summary table."""
     from pptx import Presentation
-    from pptx.util import Emu, Inches, Pt
+    from pptx.util import Emu
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(SLIDE_WIDTH), Emu(SLIDE_HEIGHT)
+    notes = _speaker_notes(case, exported_at)
+    _title_slide(deck, case).notes_slide.notes_text_frame.text = notes
+    for name, label in _DECK_FIGURES:
+        if name in pictures:
+            slide = _picture_slide(deck, pictures[name])
+            slide.notes_slide.notes_text_frame.text = f"{label}. {notes}"
+    _summary_slide(deck, rows).notes_slide.notes_text_frame.text = notes
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _speaker_notes(case: Case, exported_at: dt.datetime) -> str:
+    """Every slide's notes: the data source, whether it is illustrative, when exported."""
     info = case.info
-    notes = (
-        f"Data: {info.source or 'source not given'}. "
-        + (
-            "Illustrative data: values not stated in the source are invented for teaching. "
-            if info.illustrative
-            else ""
-        )
-        + f"Exported {exported_at:%Y-%m-%d %H:%M} UTC from case '{info.id}'."
+    illustrative = (
+        "Illustrative data: values not stated in the source are invented for teaching. "
+        if info.illustrative
+        else ""
+    )
+    return (
+        f"Data: {info.source or 'source not given'}. {illustrative}"
+        f"Exported {exported_at:%Y-%m-%d %H:%M} UTC from case '{info.id}'."
     )
 
-    title = deck.slides.add_slide(deck.slide_layouts[0])
-    _full_width(title.shapes.title, Inches(2.0), Inches(1.6))
-    _full_width(title.placeholders[1], Inches(3.8), Inches(2.2))
-    title.shapes.title.text = info.title
+
+def _title_slide(deck, case: Case):
+    from pptx.util import Inches
+
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    _full_width(slide.shapes.title, Inches(2.0), Inches(1.6))
+    _full_width(slide.placeholders[1], Inches(3.8), Inches(2.2))
+    info = case.info
+    slide.shapes.title.text = info.title
     subtitle = [info.diagnosis, f"Day 0 = {info.anchor}"]
     if info.illustrative:
         subtitle.append("Illustrative data")
-    title.placeholders[1].text = "\n".join(subtitle)
-    title.notes_slide.notes_text_frame.text = notes
+    slide.placeholders[1].text = "\n".join(subtitle)
+    return slide
 
-    blank = deck.slide_layouts[6]
-    for name, label in _DECK_FIGURES:
-        if name not in pictures:
-            continue
-        slide = deck.slides.add_slide(blank)
-        # always an explicit size: a PNG carries no DPI and would land 40 inches wide
-        slide.shapes.add_picture(
-            io.BytesIO(pictures[name]), 0, 0, width=SLIDE_WIDTH, height=SLIDE_HEIGHT
-        )
-        slide.notes_slide.notes_text_frame.text = f"{label}. {notes}"
 
-    summary = deck.slides.add_slide(deck.slide_layouts[5])
-    _full_width(summary.shapes.title, Inches(0.3), Inches(0.9))
-    summary.shapes.title.text = "Summary"
+def _picture_slide(deck, png: bytes):
+    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+    # always an explicit size: a PNG carries no DPI and would land 40 inches wide
+    slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
+    return slide
+
+
+def _summary_slide(deck, rows: list[tuple[str, str]]):
+    """A real table (what, value), 14 pt, the first column bold."""
+    from pptx.util import Emu, Inches, Pt
+
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    _full_width(slide.shapes.title, Inches(0.3), Inches(0.9))
+    slide.shapes.title.text = "Summary"
     top, margin = Inches(1.35), Inches(0.5)
     width = Emu(SLIDE_WIDTH - 2 * margin)
-    table = summary.shapes.add_table(
+    table = slide.shapes.add_table(
         len(rows), 2, margin, top, width, Emu(SLIDE_HEIGHT - top - Inches(0.3))
     ).table
     table.columns[0].width = Inches(3.3)
@@ -167,10 +187,7 @@ def deck_bytes(
                 for run in paragraph.runs:
                     run.font.size = Pt(14)
                     run.font.bold = c == 0
-    summary.notes_slide.notes_text_frame.text = notes
-    buffer = io.BytesIO()
-    deck.save(buffer)
-    return buffer.getvalue()
+    return slide
 
 
 def _full_width(shape, top, height) -> None:
