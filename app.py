@@ -73,21 +73,9 @@ def _choose_case() -> Case:
         name = st.sidebar.selectbox(
             "Bundled case", names, key="bundled", index=names.index(first) if first else 0
         )
-        st.session_state["case"] = _bundled(str(cases[name]))
-        st.session_state["case_key"] = f"bundled:{name}"
-        st.session_state["upload_problems"] = None
+        _use(_bundled(str(cases[name])), f"bundled:{name}")
     else:
-        upload = st.sidebar.file_uploader(
-            "Workbook (.xlsx) or zip of the CSV folder", type=["xlsx", "zip"], key="upload"
-        )
-        if upload is not None and st.session_state.get("upload_seen") != upload.file_id:
-            st.session_state["upload_seen"] = upload.file_id
-            try:
-                st.session_state["case"] = _uploaded(upload.name, upload.getvalue())
-                st.session_state["case_key"] = f"upload:{upload.file_id}"
-                st.session_state["upload_problems"] = None
-            except CaseLoadError as exc:  # keep the case on screen; list every problem
-                st.session_state["upload_problems"] = (upload.name, exc.problems)
+        _take_upload()
     st.sidebar.download_button(
         "Download the empty template",
         TEMPLATE.read_bytes,  # read only when clicked
@@ -99,9 +87,29 @@ def _choose_case() -> Case:
             _upload_problems()
             st.info("Upload a case workbook (.xlsx) or a zip of its CSV folder in the sidebar.")
             st.stop()
-        st.session_state["case"] = _bundled(str(cases[first]))
+        st.session_state["case"] = _bundled(str(cases[first]))  # upload problems stay shown
         st.session_state["case_key"] = f"bundled:{first}"
     return st.session_state["case"]
+
+
+def _use(case: Case, key: str) -> None:
+    st.session_state["case"] = case
+    st.session_state["case_key"] = key
+    st.session_state["upload_problems"] = None
+
+
+def _take_upload() -> None:
+    """A new upload replaces the case if it loads; else the case stays and its problems show."""
+    upload = st.sidebar.file_uploader(
+        "Workbook (.xlsx) or zip of the CSV folder", type=["xlsx", "zip"], key="upload"
+    )
+    if upload is None or st.session_state.get("upload_seen") == upload.file_id:
+        return
+    st.session_state["upload_seen"] = upload.file_id
+    try:
+        _use(_uploaded(upload.name, upload.getvalue()), f"upload:{upload.file_id}")
+    except CaseLoadError as exc:  # keep the case on screen; list every problem
+        st.session_state["upload_problems"] = (upload.name, exc.problems)
 
 
 def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
