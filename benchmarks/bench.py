@@ -186,9 +186,10 @@ def export_results(bundled: Path) -> list[Result]:
 
     from timeline._renderer import RELOAD_EVERY
     from timeline.errors import ExportError
-    from timeline.export import SIZES, export_options, image_bytes
+    from timeline.export import export_options, image_bytes
     from timeline.figures import FigureOptions, build_figures
     from timeline.load import load_case
+    from timeline.sizes import SIZES
 
     case = load_case(bundled)
     figures = list(

@@ -204,3 +204,18 @@ def test_per_kg_draws_the_glucocorticoid_course_in_mg_per_kg(tmp_path):
     layout = json.loads((tmp_path / "glucocorticoids.json").read_text())["layout"]
     titles = [a["text"] for a in layout["annotations"]]
     assert "<b>Glucocorticoid, prednisone-equivalent (mg/kg/day)</b>" in titles
+
+
+@pytest.mark.parametrize("args", [["--start", "D500"], ["--size", "5:4"]])
+def test_a_usage_error_ends_cleanly_with_chrome_started(tmp_path, args):
+    # regression: Chrome, still starting when the command exited, left a traceback behind
+    run = subprocess.run(
+        [sys.executable, "-m", "timeline", "export", str(BUNDLED), "--out", str(tmp_path), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert run.stderr.startswith("timeline: ")
+    assert "Traceback" not in run.stderr

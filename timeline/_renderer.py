@@ -70,7 +70,7 @@ def start() -> None:
         if _loop is None:
             _loop = asyncio.new_event_loop()
             threading.Thread(target=_loop.run_forever, name="renderer", daemon=True).start()
-            atexit.register(_stop)
+            atexit.register(stop)
         _opening = asyncio.run_coroutine_threadsafe(_open(), _loop)
 
 
@@ -101,12 +101,18 @@ def render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
         return job.result(timeout=RENDER_TIMEOUT_S)
 
 
-def _stop() -> None:
-    """Close Chrome when the process ends (it would otherwise outlive us)."""
-    if _opening is None or _loop is None:
+def stop() -> None:
+    """Close Chrome (at exit, or before an early one): it would otherwise outlive us.
+
+    The next ``start()`` opens a new one.
+    """
+    global _opening
+    with LOCK:
+        opening, _opening = _opening, None
+    if opening is None or _loop is None:
         return
     try:
-        renderer = _opening.result(timeout=10)
+        renderer = opening.result(timeout=10)
         asyncio.run_coroutine_threadsafe(renderer.close(), _loop).result(timeout=10)
-    except Exception:  # best effort at exit; no Chrome means nothing to close
+    except Exception:  # best effort; no Chrome means nothing to close
         pass

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from .figures import FigureOptions
     from .model import Case
 
-IMAGE_FORMATS = {"png", "svg", "pdf", "pptx"}
-
 
 def _load_or_report(path: Path) -> Case | None:
     """The case at ``path``; or None, once every problem is printed (one line each)."""
@@ -98,30 +96,49 @@ def _formats(text: str) -> list[str]:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .sizes import RENDERED, request_problem
+
     formats = _formats(args.format)
-    if IMAGE_FORMATS & set(formats):
+    wrong = request_problem(formats, args.size)
+    if wrong:
+        print(f"timeline: {wrong}", file=sys.stderr)
+        return 2
+    renders = bool(RENDERED & set(formats))
+    if renders:
         from . import _renderer
 
         # Chrome starts in the background while the case loads; if there is none,
         # the first render says clearly how to get it
         with contextlib.suppress(ChromeMissing):
             _renderer.start()
-    import datetime as dt
+    planned = _plan_export(args)
+    if isinstance(planned, int):
+        if renders:  # closed now: a Chrome still starting at exit would print a traceback
+            _renderer.stop()
+        return planned
+    return _write_export(args, *planned, formats)
 
-    from .export import export_files, request_problem, write_files
-    from .summary import default_treatment
 
+def _plan_export(args: argparse.Namespace) -> tuple[Case, FigureOptions] | int:
+    """The case and the options to export it with; else the exit code, once reported."""
     try:
-        wrong = request_problem(formats, args.size)
-        if wrong:
-            raise UsageError(wrong)
         case = _load_or_report(args.case)
         if case is None:
             return 1
-        options = _export_options(args, case)
+        return case, _export_options(args, case)
     except UsageError as exc:
         print(f"timeline: {exc}", file=sys.stderr)
         return 2
+
+
+def _write_export(
+    args: argparse.Namespace, case: Case, options: FigureOptions, formats: list[str]
+) -> int:
+    import datetime as dt
+
+    from .export import export_files, write_files
+    from .summary import default_treatment
+
     treatment = args.response_to or default_treatment(case)
     try:
         files = export_files(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -24,31 +23,13 @@ from .errors import ChromeMissing, ExportError
 from .figures import FigureOptions, build_figures
 from .figures.options import ThemeName
 from .model import Case
+from .sizes import SIZES, Size, request_problem
 
 NO_CHROME = (
     "Image export needs Chrome or Chromium and none was found. On Debian or Ubuntu: "
     "sudo apt-get install chromium (make run and make test do this). Elsewhere, with "
     "internet access: .venv/bin/plotly_get_chrome. Or set BROWSER_PATH to a Chrome binary."
 )
-FORMATS = ("png", "svg", "pdf", "pptx", "html", "json")
-
-
-@dataclass(frozen=True)
-class Size:
-    """A page or slide, laid out in points and rendered at ``scale`` (px per pt)."""
-
-    width: int
-    height: int
-    scale: float
-    theme: ThemeName | None = None  # a size that needs its own text sizes (journal)
-
-
-SIZES = {
-    "16:9": Size(960, 540, 2),  # 13.33 × 7.5 in slide: 1920 × 1080 px, text at its pt size
-    "4:3": Size(720, 540, 8 / 3),  # 10 × 7.5 in slide: 1920 × 1440 px
-    "a4": Size(842, 595, 2.5),  # A4 landscape: 2105 × 1488 px
-    "journal": Size(252, 340, 300 / 72, "journal"),  # 89 mm column at 300 dpi: 1050 px wide
-}
 
 
 def export_options(options: FigureOptions, size: str) -> FigureOptions:
@@ -199,16 +180,6 @@ def _full_width(shape, top, height) -> None:
 
 
 # --- everything at once ------------------------------------------------------------
-
-
-def request_problem(formats: list[str], size: str) -> str | None:
-    """What is wrong with an export request (an unknown format or size), or None."""
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        return f"unknown format: {', '.join(unknown)} (use {', '.join(FORMATS)})"
-    if size not in SIZES:
-        return f"unknown size: {size} (use {', '.join(SIZES)})"
-    return None
 
 
 def export_files(
