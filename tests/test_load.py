@@ -223,3 +223,15 @@ def test_bad_annotation_is_an_error(case_folder):
     with pytest.raises(CaseLoadError, match="is not a number") as caught:
         load_case(folder)
     assert (caught.value.errors[0].where, caught.value.errors[0].row) == ("annotations.csv", 2)
+
+
+def test_every_bundled_case_loads_and_draws():
+    from timeline.datasets import bundled_cases
+    from timeline.figures import build_figures
+
+    cases = bundled_cases()
+    assert {"sjia-mas-ruxolitinib", "adult-aosd-mas"} <= set(cases)
+    for path in cases.values():
+        case = load_case(path)
+        assert all(w.code.name == "UNKNOWN_DRUG" for w in case.warnings), case.warnings
+        assert all(f.data for f in build_figures(case).values())
