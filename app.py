@@ -17,13 +17,13 @@ import streamlit as st
 from timeline import CaseLoadError, load_case, load_case_bytes
 from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
+from timeline.derive.summary import case_summary, default_treatment, window_presets
 from timeline.export import export_files
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
 from timeline.figures.options import ThemeName
 from timeline.figures.theme import SLIDE
 from timeline.model import Case
 from timeline.sizes import SIZES
-from timeline.summary import case_summary, default_treatment, window_presets
 from timeline.view import (
     anchor_choices,
     apply_editor_changes,

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline import CaseLoadError, load_case
+from timeline.derive import daily_dose_mg
 from timeline.errors import ProblemCode
-from timeline.measures import daily_dose_mg
 
 from .conftest import BUNDLED
 

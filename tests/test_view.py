@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from timeline import load_case
-from timeline.summary import default_treatment
+from timeline.derive.summary import default_treatment
 from timeline.view import (
     apply_editor_changes,
     labs_table,

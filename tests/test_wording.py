@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from timeline.summary import Course, Dose, Response, case_summary, response_to
+from timeline.derive.summary import Course, Dose, Response, case_summary, response_to
 from timeline.wording import (
     course_text,
     criteria_text,

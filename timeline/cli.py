@@ -136,8 +136,8 @@ def _write_export(
 ) -> int:
     import datetime as dt
 
+    from .derive.summary import default_treatment
     from .export import export_files, write_files
-    from .summary import default_treatment
 
     treatment = args.response_to or default_treatment(case)
     try:
@@ -156,9 +156,9 @@ def _write_export(
 
 def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
     """The figure options the arguments ask for, checked against the case."""
+    from .derive import DAY, resolve_anchor
     from .figures import FigureOptions
     from .figures.axis import time_axis
-    from .measures import DAY, resolve_anchor
 
     anchor = case.anchor_time
     if args.anchor:

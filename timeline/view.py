@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue as cat
+from .derive import DAY, lab_flags
+from .derive.summary import day_of, response_treatments
 from .errors import Problem
-from .measures import DAY, lab_flags
 from .model import Case
-from .summary import day_of, response_treatments
 from .text import dose_text
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})

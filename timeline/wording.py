@@ -6,8 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from . import catalogue as cat
-from .model import Case
-from .summary import (
+from .derive.summary import (
     Course,
     Dose,
     Response,
@@ -16,6 +15,7 @@ from .summary import (
     criteria_days,
     treatment_courses,
 )
+from .model import Case
 from .text import dose_text
 
 

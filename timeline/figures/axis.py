@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..measures import DAY, record_end, resolve_anchor
+from ..derive import DAY, record_end, resolve_anchor
 from ..model import Case
 from .options import FigureOptions
 

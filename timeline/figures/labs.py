@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
-from ..measures import lab_flags
+from ..derive import lab_flags
 from ..model import Case
 from .arrays import strings
 from .axis import TimeAxis

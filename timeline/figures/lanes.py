@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
-from ..measures import DAY
+from ..derive import DAY
 from ..model import Case
 from ..text import dose_text, short_frequency
 from .arrays import strings

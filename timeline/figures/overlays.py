@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
-from ..measures import DAY, mas_2016
+from ..derive import DAY, mas_2016
 from ..model import Case
 from .axis import TimeAxis
 from .layout import axis_ref

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..measures import glucocorticoid_days
+from ..derive import glucocorticoid_days
 from ..model import Case
 from ..text import mg_text
 from .arrays import strings

@@ -15,8 +15,8 @@ from typing import TypeVar
 
 import pandas as pd
 
+from ..derive import resolve_anchor
 from ..errors import CaseLoadError, ProblemCode, Severity
-from ..measures import resolve_anchor
 from ..model import Case, CaseInfo, empty_annotations
 from ..sources import RawCase
 from .case_info import case_info

@@ -13,8 +13,8 @@ from collections.abc import Hashable
 import pandas as pd
 
 from .. import catalogue as cat
+from ..derive import daily_dose_mg, value_at
 from ..errors import ProblemCode, Severity
-from ..measures import daily_dose_mg, value_at
 from .cells import Report, map_unique, row_list
 
 

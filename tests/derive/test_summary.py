@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from timeline.summary import (
+from timeline.derive.summary import (
     case_summary,
     criteria_days,
     default_treatment,

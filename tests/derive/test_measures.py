@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from timeline import load_case
-from timeline.measures import (
+from timeline.derive import (
     body_surface_area,
     dose_mg,
     glucocorticoid_days,

@@ -12,8 +12,9 @@ from itertools import groupby
 import numpy as np
 import pandas as pd
 
-from . import catalogue as cat
-from .measures import (
+from .. import catalogue as cat
+from ..model import Case
+from . import (
     DAY,
     day_number,
     glucocorticoid_days,
@@ -21,7 +22,6 @@ from .measures import (
     record_end,
     resolve_anchor,
 )
-from .model import Case
 
 Window = tuple[pd.Timestamp | None, pd.Timestamp | None]
 

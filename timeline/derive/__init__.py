@@ -1,0 +1,32 @@
+"""Every clinical fact the page, the figures and the deck show, computed here once.
+
+days             Day 0 and Day N, the end of the record
+doses            doses in mg from per-kg and per-m² doses (weight, Mosteller BSA)
+flags            a result against its reference range
+glucocorticoids  the daily prednisone-equivalent course
+criteria         the MAS 2016 classification criteria over time
+summary          key days, courses, cumulative dose, response to a treatment
+"""
+
+from .criteria import MAS_TESTS, mas_2016
+from .days import DAY, day_number, record_end, resolve_anchor
+from .doses import body_surface_area, daily_dose_mg, dose_mg, doses_mg, latest_values, value_at
+from .flags import lab_flags
+from .glucocorticoids import glucocorticoid_days
+
+__all__ = [
+    "DAY",
+    "MAS_TESTS",
+    "body_surface_area",
+    "daily_dose_mg",
+    "day_number",
+    "dose_mg",
+    "doses_mg",
+    "glucocorticoid_days",
+    "lab_flags",
+    "latest_values",
+    "mas_2016",
+    "record_end",
+    "resolve_anchor",
+    "value_at",
+]
