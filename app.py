@@ -17,6 +17,7 @@ import streamlit as st
 from timeline import CaseLoadError, load_case, load_case_bytes
 from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
+from timeline.derive import DAY, reanchor, window_end, window_start
 from timeline.derive.summary import case_summary, default_treatment, window_presets
 from timeline.export import export_files
 from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
@@ -113,6 +114,45 @@ def _take_upload() -> None:
         st.session_state["upload_problems"] = (upload.name, exc.problems)
 
 
+def _with_notes(case: Case) -> Case:
+    """The case with this session's notes (kept in days from the case's own Day 0)."""
+    notes = st.session_state.get(f"notes_base:{st.session_state['case_key']}")
+    return case if notes is None else dataclasses.replace(case, annotations=notes)
+
+
+def _day_zero(case: Case) -> Case:
+    """The "Day 0 is" choice: the case with every Day N counted from that event."""
+    key = st.session_state["case_key"]
+    anchors = anchor_choices(case)  # from the case's own Day 0: the list never changes
+    anchor = st.sidebar.selectbox(
+        "Day 0 is", anchors, key=f"anchor:{key}", on_change=_keep_notes, args=(case,)
+    )
+    st.session_state["anchor_shown"] = anchor
+    return case if anchor == anchors[0] else reanchor(case, anchor)
+
+
+def _view_key() -> str:
+    """Widgets that hold Day numbers (notes, day slider, custom range) belong to one Day 0."""
+    return f"{st.session_state['case_key']}:{st.session_state['anchor_shown']}"
+
+
+def _keep_notes(case: Case) -> None:
+    """Before Day 0 changes: keep the notes as edited, in days from the case's own Day 0."""
+    old = st.session_state.get("anchor_shown")
+    if old is None:
+        return
+    editor = f"notes:{st.session_state['case_key']}:{old}"
+    shown = reanchor(case, old)
+    edited = notes_from_editor(
+        apply_editor_changes(shown.annotations, st.session_state.get(editor))
+    )
+    back = (shown.anchor_time - case.anchor_time) / DAY  # a Day N under ``old`` is N + back
+    st.session_state[f"notes_base:{st.session_state['case_key']}"] = pd.DataFrame(
+        [(day + back, text, panel) for day, text, panel in edited], columns=["day", "text", "panel"]
+    )
+    st.session_state.pop(editor, None)  # its edits are in the notes now
+
+
 def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     """Sidebar controls to figure options; returns them and the summarised treatment."""
     side = st.sidebar
@@ -141,23 +181,21 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     presets = window_presets(case, treatment)
     window_name = side.selectbox("Window", [*presets, "Custom range"], key=f"window:{key}")
     axis = side.radio("Time axis", ["Day N", "Dates"], key="axis", horizontal=True)
-    anchors = anchor_choices(case)
-    anchor = side.selectbox("Day 0 is", anchors, key=f"anchor:{key}")
     themes: list[ThemeName] = ["screen", "slide"]
     theme = side.radio("Theme", themes, key="theme", horizontal=True)
     hide_dates = side.checkbox("Hide calendar dates (de-identified view)", key="hide_dates")
     if window_name == "Custom range":
         first, last = _day_bounds(case)
-        low, high = side.slider("Days", first, last, (first, last), key=f"custom:{key}")
+        low, high = side.slider("Days", first, last, (first, last), key=f"custom:{_view_key()}")
+        # Day N counts from the chosen Day 0; the last day chosen is included whole
         window: tuple[pd.Timestamp | None, pd.Timestamp | None] = (
-            case.anchor_time + pd.Timedelta(days=low),
-            case.anchor_time + pd.Timedelta(days=high),
+            window_start(case.anchor_time, low),
+            window_end(case.anchor_time, high),
         )
     else:
         window = presets[window_name]
     options = FigureOptions(
         axis="days" if axis == "Day N" else "dates",
-        anchor=None if anchor == anchors[0] else anchor,
         window=window,
         theme="projector" if present else theme,
         hide_dates=hide_dates,
@@ -202,7 +240,7 @@ def _day_panel(case: Case) -> None:
         first,
         last,
         0,
-        key=f"day:{st.session_state['case_key']}",
+        key=f"day:{_view_key()}",
     )
     given, labs = state_on(case, day)
     left, right = st.columns(2)
@@ -237,7 +275,7 @@ def _notes_editor(case: Case) -> pd.DataFrame:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        key=f"notes:{st.session_state['case_key']}",
+        key=f"notes:{_view_key()}",
         column_config={
             "day": st.column_config.NumberColumn("Day", required=True, step=1),
             "text": st.column_config.TextColumn("Note", required=True),
@@ -312,7 +350,7 @@ def _leave_presentation() -> None:
 def main() -> None:
     if "present" not in st.session_state:  # a link with ?present=1 opens straight into it
         st.session_state["present"] = st.query_params.get("present") == "1"
-    case = _choose_case()
+    case = _day_zero(_with_notes(_choose_case()))
     options, treatment = _options(case, st.session_state["present"])
     present = st.sidebar.toggle("Presentation mode", key="present")
     if present:
@@ -322,7 +360,7 @@ def main() -> None:
     _header(case, treatment)
     # drawn before the editor below, with its pending edits applied, so the chart
     # reaches the browser early and a new note shows in this very run
-    notes_key = f"notes:{st.session_state['case_key']}"
+    notes_key = f"notes:{_view_key()}"
     notes = apply_editor_changes(case.annotations, st.session_state.get(notes_key))
     figure = build_figure(case, dataclasses.replace(options, annotations=notes_from_editor(notes)))
     if options.theme == "slide" and figure.layout.height > SLIDE.height:

@@ -17,6 +17,7 @@ from .conftest import BUNDLED
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 KEY = "bundled:sjia-mas-ruxolitinib"
+VKEY = f"{KEY}:admission"  # widgets holding Day numbers belong to one Day 0
 
 
 @pytest.fixture
@@ -80,13 +81,21 @@ def test_window_presets(app, window, expected):
 
 def test_custom_window(app):
     app.selectbox(key=f"window:{KEY}").set_value("Custom range").run()
-    app.slider(key=f"custom:{KEY}").set_value((10, 40)).run()
-    assert figure(app)["layout"]["xaxis"]["range"] == [10.0, 40.0]
+    app.slider(key=f"custom:{VKEY}").set_value((10, 40)).run()
+    # Day 10 to Day 40 includes Day 40 whole: the axis ends at the midnight after it
+    assert figure(app)["layout"]["xaxis"]["range"] == [10.0, 41.0]
 
 
 def test_axis_and_anchor(app):
     app.selectbox(key=f"anchor:{KEY}").set_value("MAS onset").run()
     assert bottom_axis(figure(app))["title"]["text"] == "Day (Day 0 = MAS onset)"
+    # every Day N on the page counts from the chosen Day 0 (MAS onset = admission + 3)
+    text = " ".join(m.value for m in app.markdown)
+    assert "Admission Day \\-3 · MAS onset Day 0 · Ruxolitinib start Day 21" in text
+    assert "After Ruxolitinib \\(Day 21\\)" in text
+    app.slider(key=f"day:{KEY}:MAS onset").set_value(0).run()
+    given = app.dataframe[0].value
+    assert "ciclosporin" in set(given["drug"])  # started on MAS onset, not on admission
     app.radio(key="axis").set_value("Dates").run()
     assert figure(app)["layout"]["xaxis"]["type"] == "date"
 
@@ -101,14 +110,14 @@ def test_theme_and_hidden_dates(app):
 
 
 def test_day_panel_shows_what_was_given(app):
-    app.slider(key=f"day:{KEY}").set_value(24).run()
+    app.slider(key=f"day:{VKEY}").set_value(24).run()
     given = app.dataframe[0].value
     assert set(given["drug"]) == {"ciclosporin", "methylprednisolone", "ruxolitinib"}
     assert "5 mg" in given.loc[given["drug"] == "ruxolitinib", "dose"].tolist()
 
 
 def test_annotation_appears_on_the_figure(app):
-    app.session_state[f"notes:{KEY}"] = {
+    app.session_state[f"notes:{VKEY}"] = {
         "edited_rows": {},
         "deleted_rows": [],
         "added_rows": [{"day": 24, "text": "<rux> & start", "panel": "ferritin"}],
@@ -116,6 +125,23 @@ def test_annotation_appears_on_the_figure(app):
     app.run()
     notes = [a for a in figure(app)["layout"]["annotations"] if a.get("showarrow")]
     assert [(n["text"], n["x"]) for n in notes] == [("&lt;rux&gt; &amp; start", 24.0)]
+
+
+def test_a_note_keeps_its_day_when_day_0_changes(app):
+    app.session_state[f"notes:{VKEY}"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"day": 24, "text": "rux start", "panel": "lanes"}],
+    }
+    app.run()
+    app.selectbox(key=f"anchor:{KEY}").set_value("MAS onset").run()
+    assert not app.exception
+    notes = [a for a in figure(app)["layout"]["annotations"] if a.get("showarrow")]
+    # Day 24 from admission is Day 21 from MAS onset (admission + 3): the same day
+    assert [(n["text"], n["x"]) for n in notes] == [("rux start", 21.0)]
+    app.selectbox(key=f"anchor:{KEY}").set_value("admission").run()
+    notes = [a for a in figure(app)["layout"]["annotations"] if a.get("showarrow")]
+    assert [(n["text"], n["x"]) for n in notes] == [("rux start", 24.0)]  # kept, not doubled
 
 
 def retitled_workbook(bundled, title: str) -> bytes:
@@ -135,7 +161,7 @@ def test_two_sessions_never_see_each_others_case_or_notes(bundled):
     first = AppTest.from_file(APP, default_timeout=60).run()
     first.radio(key="source").set_value("Upload").run()
     first.file_uploader(key="upload").upload("a.xlsx", retitled_workbook(bundled, "Case A")).run()
-    first.session_state[f"notes:{KEY}"] = {
+    first.session_state[f"notes:{VKEY}"] = {
         "edited_rows": {},
         "deleted_rows": [],
         "added_rows": [{"day": 3, "text": "only A"}],

@@ -100,7 +100,8 @@ def test_export_with_dates_and_a_window(tmp_path):
     ]
     assert main(args) == 0
     layout = json.loads((tmp_path / "timeline.json").read_text())["layout"]
-    assert layout["xaxis"]["range"] == ["2000-01-24T00:00:00", "2000-02-15T00:00:00"]
+    # D20 counts from MAS onset (2000-01-04); an end date without a time includes that day
+    assert layout["xaxis"]["range"] == ["2000-01-24T00:00:00", "2000-02-16T00:00:00"]
 
 
 @pytest.mark.parametrize(
@@ -219,3 +220,29 @@ def test_a_usage_error_ends_cleanly_with_chrome_started(tmp_path, args):
     assert run.returncode == 2
     assert run.stderr.startswith("timeline: ")
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("edge", "message"),
+    [
+        ("28/12/2024", "day/month order is ambiguous"),  # as the case files refuse it
+        ("next week", "is not a date"),
+    ],
+)
+def test_window_dates_follow_the_case_files_rules(tmp_path, capsys, edge, message):
+    with pytest.raises(SystemExit) as caught:
+        main(["export", str(BUNDLED), "--out", str(tmp_path), "--start", edge])
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_window_days_count_from_the_chosen_day_0_and_include_the_last_day(tmp_path):
+    args = ["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"]
+    args += ["--anchor", "MAS onset", "--start", "D0", "--end", "D10"]
+    assert main(args) == 0
+    layout = json.loads((tmp_path / "timeline.json").read_text())["layout"]
+    assert layout["xaxis"]["range"] == [0.0, 11.0]  # Day 10 is shown whole
+    titles = [
+        v["title"]["text"] for k, v in layout.items() if k.startswith("xaxis") and "title" in v
+    ]
+    assert titles == ["Day (Day 0 = MAS onset)"]

@@ -196,3 +196,28 @@ def test_a_trace_type_the_renderer_lacks_is_refused_not_dropped():
         image_bytes(heatmap, "png", 300, 200, 1)
     with pytest.raises(ValueError, match="heatmap"):
         html_bytes(heatmap, "a heatmap")
+
+
+def test_the_deck_counts_every_day_from_the_chosen_day_0(bundled):
+    from timeline.derive import reanchor
+
+    try:
+        files = export_files(
+            reanchor(bundled, "MAS onset"),
+            FigureOptions(theme="slide", hide_dates=True),
+            ["pptx"],
+            "16:9",
+            EXPORTED_AT,
+            "ruxolitinib",
+        )
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    slides = list(Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"])).slides)
+    assert "Day 0 = MAS onset" in slides[0].placeholders[1].text
+    (table,) = [s.table for s in slides[4].shapes if s.has_table]
+    rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(len(table.rows))}
+    # MAS onset is admission + 3 days: every Day N is 3 less than under admission
+    assert rows["Day 0"] == "MAS onset"
+    assert rows["Admission"] == "Day -3"
+    assert rows["Ruxolitinib start"] == "Day 21"
+    assert rows["Ruxolitinib"].startswith("Day 21 to Day 110")

@@ -75,20 +75,22 @@ def _write(out: Path, write) -> int:
     return 0
 
 
-def _day_or_date(text: str) -> tuple[str, float | pd.Timestamp]:
-    """A window edge: 'D12' or '12' (a day number) or YYYY-MM-DD."""
-    import pandas as pd
+def _day_or_date(text: str) -> tuple[str, float | pd.Timestamp, bool]:
+    """A window edge: a day number ('12', 'D12', 'Day 12', from the chosen Day 0) or a date
+    as the case files write it (YYYY-MM-DD, time optional); and whether a time was given."""
+    from .validate.cells import parse_date
 
     cleaned = text.strip().upper().removeprefix("DAY").removeprefix("D").strip()
     try:
-        return ("day", float(cleaned))
+        return ("day", float(cleaned), False)
     except ValueError:
         pass
     try:
-        return ("date", pd.Timestamp(text))
+        when = parse_date(text)
     except ValueError as exc:
-        msg = f"'{text}' is neither a day number (12, D12) nor a date (YYYY-MM-DD)"
+        msg = f"{exc} Or give a day number (12, D12)."
         raise argparse.ArgumentTypeError(msg) from exc
+    return ("date", when, when != when.normalize())
 
 
 def _formats(text: str) -> list[str]:
@@ -120,11 +122,19 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _plan_export(args: argparse.Namespace) -> tuple[Case, FigureOptions] | int:
-    """The case and the options to export it with; else the exit code, once reported."""
+    """The case (under the chosen Day 0) and the options to export it with; else the exit
+    code, once the problem is reported."""
+    from .derive import reanchor
+
     try:
         case = _load_or_report(args.case)
         if case is None:
             return 1
+        if args.anchor:
+            try:
+                case = reanchor(case, args.anchor)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from exc
         return case, _export_options(args, case)
     except UsageError as exc:
         print(f"timeline: {exc}", file=sys.stderr)
@@ -156,25 +166,12 @@ def _write_export(
 
 def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
     """The figure options the arguments ask for, checked against the case."""
-    from .derive import DAY, resolve_anchor
     from .figures import FigureOptions
     from .figures.axis import time_axis
 
-    anchor = case.anchor_time
-    if args.anchor:
-        found = resolve_anchor(case.events, args.anchor)
-        if found is None:
-            msg = f"no event is called '{args.anchor}': use an event type or label of the case"
-            raise UsageError(msg)
-        anchor = found
-    start, end = (
-        None if edge is None else (anchor + edge[1] * DAY if edge[0] == "day" else edge[1])
-        for edge in (args.start, args.end)
-    )
     options = FigureOptions(
         axis=args.axis,
-        anchor=args.anchor,
-        window=(start, end),
+        window=(_edge(args.start, case, end=False), _edge(args.end, case, end=True)),
         theme=args.theme,
         hide_dates=args.axis == "days",
         steroid_per_kg=args.per_kg,
@@ -184,6 +181,19 @@ def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     return options
+
+
+def _edge(edge, case: Case, *, end: bool) -> pd.Timestamp | None:
+    """A window edge as a moment: days count from the case's Day 0, and an end given as a
+    day or a date without a time includes that whole day."""
+    from .derive import DAY, window_end, window_start
+
+    if edge is None:
+        return None
+    kind, value, timed = edge
+    if kind == "day":
+        return (window_end if end else window_start)(case.anchor_time, value)
+    return value + DAY if end and not timed else value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -230,8 +240,14 @@ def parser() -> argparse.ArgumentParser:
         help="days (default: de-identified, no calendar dates) or dates",
     )
     p.add_argument("--anchor", help="event type or label that is Day 0 (default: the case's)")
-    p.add_argument("--start", type=_day_or_date, help="window start: day number or YYYY-MM-DD")
-    p.add_argument("--end", type=_day_or_date, help="window end: day number or YYYY-MM-DD")
+    p.add_argument(
+        "--start", type=_day_or_date, help="window start: day number (from Day 0) or YYYY-MM-DD"
+    )
+    p.add_argument(
+        "--end",
+        type=_day_or_date,
+        help="window end, that whole day included: day number (from Day 0) or YYYY-MM-DD",
+    )
     p.add_argument(
         "--per-kg",
         action="store_true",

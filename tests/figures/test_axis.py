@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from timeline.derive import reanchor
 from timeline.figures import FigureOptions, build_figure
 
 from .conftest import marker_points, panel_axis
@@ -13,7 +14,7 @@ from .conftest import marker_points, panel_axis
 def test_day_axis_follows_the_chosen_anchor(bundled):
     events = {}
     for anchor in ("admission", "MAS onset"):
-        fig = build_figure(bundled, FigureOptions(anchor=anchor))
+        fig = build_figure(reanchor(bundled, anchor), FigureOptions())
         events[anchor] = {a.text: a.x for a in fig.layout.annotations if a.yref == "paper"}
         bottom = [
             fig.layout[k]
@@ -28,7 +29,7 @@ def test_day_axis_follows_the_chosen_anchor(bundled):
 
 
 def test_lab_at_a_clock_time_sits_at_its_fraction_of_the_day(bundled):
-    fig = build_figure(bundled, FigureOptions(anchor="MAS onset"))
+    fig = build_figure(reanchor(bundled, "MAS onset"), FigureOptions())
     ferritin = marker_points(fig, panel_axis(fig, "Ferritin"))
     assert (pytest.approx(7 / 24), 6850.0) in ferritin  # Day 3 07:00 is Day 0.29 from MAS onset
 

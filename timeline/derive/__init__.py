@@ -9,7 +9,15 @@ summary          key days, courses, cumulative dose, response to a treatment
 """
 
 from .criteria import MAS_TESTS, mas_2016
-from .days import DAY, day_number, record_end, resolve_anchor
+from .days import (
+    DAY,
+    day_number,
+    reanchor,
+    record_end,
+    resolve_anchor,
+    window_end,
+    window_start,
+)
 from .doses import body_surface_area, daily_dose_mg, dose_mg, doses_mg, latest_values, value_at
 from .flags import lab_flags
 from .glucocorticoids import glucocorticoid_days
@@ -26,7 +34,10 @@ __all__ = [
     "lab_flags",
     "latest_values",
     "mas_2016",
+    "reanchor",
     "record_end",
     "resolve_anchor",
     "value_at",
+    "window_end",
+    "window_start",
 ]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from .. import catalogue as cat
+
+if TYPE_CHECKING:
+    from ..model import Case
 
 DAY = pd.Timedelta(days=1)
 
@@ -29,6 +35,42 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
     return pd.Timestamp(max(known)).normalize() + DAY
 
 
+def window_start(anchor: pd.Timestamp, day: float) -> pd.Timestamp:
+    """A window that starts on Day ``day`` starts at that day's midnight."""
+    return anchor + day * DAY
+
+
+def window_end(anchor: pd.Timestamp, day: float) -> pd.Timestamp:
+    """A window that ends on Day ``day`` includes that whole day: it ends at the next midnight."""
+    return anchor + (day + 1) * DAY
+
+
 def day_number(times, anchor: pd.Timestamp):
     """Days since the anchor's midnight as a float: Day 0 is the anchor's day."""
     return (times - anchor) / DAY
+
+
+def reanchor(case: Case, anchor: str) -> Case:
+    """The case with Day 0 at another event: every Day N counts from there.
+
+    ``anchor`` is an event type or label of the case (the first match in time).
+    The notes' days move with Day 0, so each stays on the day it was written for.
+
+    Raises
+    ------
+    ValueError
+        When no event of the case is called ``anchor``.
+    """
+    when = resolve_anchor(case.events, anchor)
+    if when is None:
+        msg = f"no event is called '{anchor}': choose an event type or label of the case"
+        raise ValueError(msg)
+    if when == case.anchor_time and cat.name_key(anchor) == cat.name_key(case.info.anchor):
+        return case
+    notes = case.annotations.assign(day=case.annotations["day"] + (case.anchor_time - when) / DAY)
+    return dataclasses.replace(
+        case,
+        info=dataclasses.replace(case.info, anchor=anchor),
+        anchor_time=when,
+        annotations=notes,
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..derive import DAY, record_end, resolve_anchor
+from ..derive import DAY, record_end
 from ..model import Case
 from .options import FigureOptions
 
@@ -83,16 +83,7 @@ class TimeAxis:
 
 def time_axis(case: Case, options: FigureOptions) -> TimeAxis:
     """Resolve Day 0 and the window; the window defaults to the whole record."""
-    label = options.anchor or case.info.anchor
-    anchor = case.anchor_time
-    if options.anchor is not None:
-        found = resolve_anchor(case.events, options.anchor)
-        if found is None:
-            msg = (
-                f"no event is called '{options.anchor}': choose an event type or label of the case"
-            )
-            raise ValueError(msg)
-        anchor = found
+    label, anchor = case.info.anchor, case.anchor_time  # Day 0: see derive.reanchor
     first = min(
         x.min()
         for x in (case.treatments["start"], case.events["start"], case.labs["time"])

@@ -25,8 +25,6 @@ class FigureOptions:
 
     axis
         "days": days from Day 0 (the anchor's midnight); "dates": calendar dates.
-    anchor
-        Event type or label that is Day 0; None uses the case's anchor.
     window
         (start, end) timestamps; None on either side means the whole course.
     hide_dates
@@ -43,7 +41,6 @@ class FigureOptions:
     """
 
     axis: Literal["days", "dates"] = "days"
-    anchor: str | None = None
     window: tuple[pd.Timestamp | None, pd.Timestamp | None] = (None, None)
     theme: ThemeName = "screen"
     hide_dates: bool = False

@@ -163,6 +163,21 @@ def _read_header(
 # --- cells ------------------------------------------------------------------
 
 
+def parse_date(text: str) -> pd.Timestamp:
+    """One date as the case files accept it (YYYY-MM-DD, time optional), for the command line.
+
+    Raises
+    ------
+    ValueError
+        With the message a case file's cell would get (day/month order refused as ambiguous).
+    """
+    value = text.strip()
+    if DATE.match(value):
+        return pd.Timestamp(value)
+    msg = f"'{value}' {_not_a_date(value)[1]}"
+    raise ValueError(msg)
+
+
 def _not_a_date(value: str) -> tuple[ProblemCode, str]:
     if _SLASH_DATE.match(value):
         return ProblemCode.AMBIGUOUS_DATE, (
