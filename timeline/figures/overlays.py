@@ -39,7 +39,7 @@ def _point_events(events: pd.DataFrame) -> list[tuple]:
 
 
 def _drug_starts_stops(treatments: pd.DataFrame, on_lanes: set[str]) -> list[tuple]:
-    """(day, label, 'drug') of the first start and the last stop of each drug on a lane.
+    """(day, label, 'drug') of the first and the last day each drug on a lane was given.
 
     Glucocorticoids are left out: their lanes and panel show them. A drug still
     given at the end of the record, or only ever as single doses, has no stop.
@@ -56,7 +56,8 @@ def _drug_starts_stops(treatments: pd.DataFrame, on_lanes: set[str]) -> list[tup
         name = cat.drug_label(drug)
         marks.append((min(p[0] for p in periods).normalize(), f"{name} start", "drug"))
         if not any(p[3] for p in periods) and not all(p[2] for p in periods):
-            marks.append((max(p[1] for p in periods).normalize() + DAY, f"{name} stop", "drug"))
+            # on the last day given, as the tables and the summary write it (an end is inclusive)
+            marks.append((max(p[1] for p in periods).normalize(), f"{name} stop", "drug"))
     return marks
 
 
