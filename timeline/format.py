@@ -48,7 +48,7 @@ CASE_KEYS: tuple[Field, ...] = (
         "Diagnosis in words.",
         "Systemic JIA with macrophage activation syndrome",
     ),
-    Field("sex", "text", False, "female, male, or as recorded.", "female"),
+    Field("sex", "choice", False, "female, male, other or unknown (F and M too).", "female"),
     Field("age_years", "number", False, "Age in years on Day 0 (the anchor event).", "11"),
     Field(
         "anchor",
@@ -242,4 +242,5 @@ OPTIONAL_TABLES = ("annotations",)  # may be absent from a case; then it has non
 
 TREATMENT_KINDS = ("pulse", "infusion", "taper")
 YES = ("yes", "y", "true", "1")
+SEXES = {s: s for s in ("female", "male", "other", "unknown")} | {"f": "female", "m": "male"}
 NO = ("no", "n", "false", "0")

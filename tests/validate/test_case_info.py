@@ -28,6 +28,8 @@ def test_missing_required_case_key(case_folder):
         (CASE.replace("illustrative,yes", "illustrative,maybe"), C.BAD_CASE_VALUE, "yes or no"),
         (CASE + "birth_date,03/02/1989\n", C.BAD_CASE_VALUE, "birth_date must be YYYY-MM-DD"),
         (CASE.replace("key,value", "name,value"), C.BAD_CASE_HEADER, "headed 'key' and 'value'"),
+        (CASE.replace("sex,female", "sex,abc"), C.BAD_CASE_VALUE, "sex must be female, male"),
+        (CASE.replace("age_years,11", "age_years,-3"), C.BAD_CASE_VALUE, "age_years must"),
     ],
 )
 def test_bad_case_values_are_errors_with_their_code(case_folder, text, code, fragment):
@@ -47,3 +49,26 @@ def test_unknown_case_key_is_a_warning(case_folder):
     assert [(w.column, w.value, w.code) for w in case.warnings] == [
         ("key", "ward", C.UNKNOWN_CASE_KEY)
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("female", "female"),
+        ("Male", "male"),
+        ("F", "female"),
+        ("m", "male"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_sex_is_read_into_one_of_four_words(case_folder, written, read):
+    case = load_case(case_folder(case=CASE.replace("sex,female", f"sex,{written}")))
+    assert case.info.sex == read
+
+
+def test_a_refused_sex_names_its_row_and_column(case_folder):
+    with pytest.raises(CaseLoadError) as caught:
+        load_case(case_folder(case=CASE.replace("sex,female", "sex,abc")))
+    (problem,) = caught.value.errors
+    row = CASE.splitlines().index("sex,female") + 1  # the header is row 1
+    assert (problem.row, problem.column, problem.value) == (row, "value", "abc")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import Problem, ProblemCode, Severity
-from ..format import CASE_KEYS, NO, YES
+from ..format import CASE_KEYS, NO, SEXES, YES
 from ..model import CaseInfo, Identifiers
 from ..sources import RawTable
 from .cells import DATE, Report, header_key
@@ -38,6 +38,7 @@ def case_info(
             illustrative,
         )
     age = _age(values, rows, report)
+    sex = _sex(values, rows, report)
     if values.get("birth_date") and not DATE.match(values["birth_date"]):
         # the value is identifying: the message does not echo it
         report.add(
@@ -48,7 +49,7 @@ def case_info(
         )
     if len(problems) > before:
         return None
-    return _info(values, illustrative in YES, age), Identifiers(
+    return _info(values, illustrative in YES, age, sex), Identifiers(
         values.get("name", ""), values.get("birth_date", ""), values.get("record_number", "")
     )
 
@@ -112,14 +113,32 @@ def _age(values: dict[str, str], rows: dict[str, int], report: Report) -> float 
     return age
 
 
-def _info(values: dict[str, str], illustrative: bool, age: float | None) -> CaseInfo:
+def _sex(values: dict[str, str], rows: dict[str, int], report: Report) -> str:
+    """female, male, other or unknown ('F' and 'M' read as female and male); blank when not given.
+
+    It chooses the default reference ranges, so a value it cannot read is an error.
+    """
+    text = values.get("sex", "")
+    sex = SEXES.get(text.lower(), "")
+    if text and not sex:
+        report.add(
+            ProblemCode.BAD_CASE_VALUE,
+            "sex must be female, male, other or unknown.",
+            rows["sex"],
+            "value",
+            text,
+        )
+    return sex
+
+
+def _info(values: dict[str, str], illustrative: bool, age: float | None, sex: str) -> CaseInfo:
     return CaseInfo(
         id=values["id"],
         title=values["title"],
         diagnosis=values["diagnosis"],
         anchor=values["anchor"],
         illustrative=illustrative,
-        sex=values.get("sex", ""),
+        sex=sex,
         age_years=age,
         source=values.get("source", ""),
     )
