@@ -50,8 +50,8 @@ def test_first_start_shows_the_bundled_case(app):
     text = " ".join(m.value for m in app.markdown)
     assert "Admission Day 0 · MAS onset Day 3 · Ruxolitinib start Day 24" in text
     assert "14,800 mg prednisone" in text
-    assert "from 2 days after the start" in text
-    assert "15,200 → 2,100 ng/mL" in text
+    assert "from Day 26, 2 days after the start" in text
+    assert "14,800 ng/mL on Day 23 → 2,100 ng/mL on Day 31" in text
     spec = figure(app)
     assert "<b>Ferritin (ng/mL)</b>" in panel_titles(spec)
 

@@ -246,3 +246,61 @@ def test_window_days_count_from_the_chosen_day_0_and_include_the_last_day(tmp_pa
         v["title"]["text"] for k, v in layout.items() if k.startswith("xaxis") and "title" in v
     ]
     assert titles == ["Day (Day 0 = MAS onset)"]
+
+
+@pytest.fixture
+def exported_treatment(monkeypatch):
+    """The treatment the export would summarise, captured instead of exporting."""
+    import timeline.export
+
+    seen: list[str | None] = []
+
+    def capture(case, options, formats, size, exported_at, treatment=None):
+        seen.append(treatment)
+        return {}
+
+    monkeypatch.setattr(timeline.export, "export_files", capture)
+    return seen
+
+
+ADULT = BUNDLED.parent / "adult-aosd-mas"
+
+
+@pytest.mark.parametrize(
+    ("case", "given", "expected"),
+    [
+        (BUNDLED, "rux", "ruxolitinib"),  # a catalogue synonym
+        (BUNDLED, "CsA", "ciclosporin"),
+        (BUNDLED, " Tocilizumab ", "tocilizumab"),
+        (ADULT, "kineret", "anakinra"),
+    ],
+)
+def test_response_to_accepts_catalogue_synonyms(
+    tmp_path, exported_treatment, case, given, expected
+):
+    args = ["export", str(case), "--out", str(tmp_path), "--format", "json"]
+    assert main([*args, "--response-to", given]) == 0
+    assert exported_treatment == [expected]
+
+
+@pytest.mark.parametrize(("case", "expected"), [(BUNDLED, "ruxolitinib"), (ADULT, "ruxolitinib")])
+def test_the_default_response_treatment(tmp_path, exported_treatment, case, expected):
+    # the adult case started valganciclovir (2025-01-18) after ruxolitinib (2025-01-16)
+    assert main(["export", str(case), "--out", str(tmp_path), "--format", "json"]) == 0
+    assert exported_treatment == [expected]
+
+
+@pytest.mark.parametrize("given", ["aspirin", "valganciclovir", "dex", "anakinra"])
+def test_response_to_a_name_the_case_does_not_offer_exits_2(
+    tmp_path, exported_treatment, capsys, given
+):
+    # regression: an unknown name silently dropped the response line. aspirin is no
+    # catalogue drug; valganciclovir is an antiviral of the case; dex a glucocorticoid;
+    # anakinra is not in the sJIA case
+    args = ["export", str(BUNDLED), "--out", str(tmp_path / "out"), "--format", "json"]
+    assert main([*args, "--response-to", given]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"timeline: --response-to '{given}'")
+    assert "choose one of: ciclosporin, tocilizumab, ruxolitinib" in err
+    assert exported_treatment == []  # refused before anything is written
+    assert not (tmp_path / "out").exists()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from timeline.derive.summary import Course, Dose, Response, case_summary, response_to
+from timeline import load_case
+from timeline.datasets import bundled_case_path
+from timeline.derive.summary import (
+    Course,
+    Dose,
+    FerritinValue,
+    FeverCourse,
+    Response,
+    case_summary,
+    default_treatment,
+    response_to,
+)
 from timeline.wording import (
     course_text,
     criteria_text,
@@ -50,16 +61,95 @@ def test_slide_and_page_write_the_response_with_the_same_text(bundled, treatment
     )
 
 
+@pytest.fixture(scope="module")
+def adult():
+    return load_case(bundled_case_path("adult-aosd-mas"))
+
+
 def test_response_text_of_ruxolitinib(bundled):
+    # Day 24 start; afebrile Jan 27-28 = Day 26; 14,800 (Day 23) → 2,100 (Day 31):
+    # (2,100 - 14,800) / 14,800 = -85.8 %
     assert response_text(response_to(bundled, "ruxolitinib")) == (
-        "afebrile (< 38.0 °C) from 2 days after the start; "
-        "ferritin 15,200 → 2,100 ng/mL (-86 %) by Day 31"
+        "afebrile (< 38.0 °C for 48 h or more) from Day 26, 2 days after the start; "
+        "ferritin 14,800 ng/mL on Day 23 → 2,100 ng/mL on Day 31 (-86 %)"
     )
 
 
+def test_response_text_reports_a_later_fever_as_a_recurrence(adult):
+    # regression: "afebrile from 53 days after the start": the influenza fever of Day 52
+    # had reset the count; 28,400 (Day 6) → 12,100 (Day 14) = -57.4 %
+    assert response_text(response_to(adult, "anakinra")) == (
+        "afebrile (< 38.0 °C for 48 h or more) from Day 10, 3 days after the start; "
+        "fever (≥ 38.0 °C) again on Day 52 (Influenza A fever); "
+        "ferritin 28,400 ng/mL on Day 6 → 12,100 ng/mL on Day 14 (-57 %)"
+    )
+
+
+def test_the_adult_summary_describes_ruxolitinib_not_the_antiviral(adult):
+    # regression: the default was valganciclovir, started last (2025-01-18)
+    treatment = default_treatment(adult)
+    rows = dict(summary_table(adult, treatment))
+    assert "Response to Valganciclovir" not in rows
+    # ruxolitinib from 2025-01-16 = Day 27, afebrile since Day 10; ferritin 1,600 on Jan 15
+    # (Day 26) → 760 on Jan 23 (Day 34): -840 / 1,600 = -52.5 %, a half rounded away from 0
+    assert rows["Response to Ruxolitinib"] == (
+        "afebrile at the start (< 38.0 °C); fever (≥ 38.0 °C) again on Day 52 "
+        "(Influenza A fever); ferritin 1,600 ng/mL on Day 26 → 760 ng/mL on Day 34 (-53 %)"
+    )
+    lines = summary_lines(case_summary(adult, treatment))
+    assert "Ruxolitinib start Day 27" in lines[1]
+    assert lines[-1].startswith("After Ruxolitinib (Day 27): afebrile at the start")
+
+
+def _response(before: FerritinValue | None, after: FerritinValue | None, **fever) -> Response:
+    course = {
+        "threshold_c": 38.0,
+        "recorded": True,
+        "afebrile_at_start": False,
+        "defervescence_day": None,
+        "defervescence_days": None,
+        "recurrence_day": None,
+        "recurrence_event": None,
+    }
+    return Response("anakinra", 7, FeverCourse(**{**course, **fever}), 7, "ng/mL", before, after)
+
+
+def test_a_censored_ferritin_is_written_as_a_bound_never_as_a_change():
+    r = _response(FerritinValue(40000.0, ">", 7), FerritinValue(12100.0, "", 14))
+    assert r.ferritin_change_pct is None
+    assert response_text(r) == (
+        "no sustained defervescence recorded; ferritin > 40,000 ng/mL on Day 7 → "
+        "12,100 ng/mL on Day 14 (no % change: a value beyond the assay's range)"
+    )
+    r = _response(FerritinValue(3200.0, "", 0), FerritinValue(40000.0, ">=", 7))
+    assert "3,200 ng/mL on Day 0 → ≥ 40,000 ng/mL on Day 7 (no % change" in response_text(r)
+
+
 def test_response_text_without_defervescence_or_ferritin():
-    r = Response("anakinra", 3, 38.0, None, False, None, None, None, None)
-    assert response_text(r) == "no sustained defervescence recorded"
+    assert response_text(_response(None, None)) == "no sustained defervescence recorded"
+    assert response_text(_response(None, None, recorded=False)) == (
+        "no temperature recorded after the start"
+    )
+
+
+def test_response_text_with_one_ferritin_only():
+    only_before = _response(FerritinValue(28400.0, "", 6), None)
+    assert response_text(only_before).endswith(
+        "ferritin 28,400 ng/mL on Day 6; none drawn 7 days or more after the start"
+    )
+    only_after = _response(None, FerritinValue(12100.0, "", 14))
+    assert response_text(only_after).endswith(
+        "ferritin 12,100 ng/mL on Day 14; none drawn before the start"
+    )
+
+
+def test_defervescence_on_the_start_day_and_one_day_after():
+    same_day = _response(None, None, defervescence_day=7, defervescence_days=0)
+    assert response_text(same_day) == (
+        "afebrile (< 38.0 °C for 48 h or more) from Day 7, on the start day"
+    )
+    next_day = _response(None, None, defervescence_day=8, defervescence_days=1)
+    assert response_text(next_day).endswith("from Day 8, 1 day after the start")
 
 
 def test_summary_table_of_the_bundled_case(bundled):

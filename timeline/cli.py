@@ -121,9 +121,9 @@ def _export(args: argparse.Namespace) -> int:
     return _write_export(args, *planned, formats)
 
 
-def _plan_export(args: argparse.Namespace) -> tuple[Case, FigureOptions] | int:
-    """The case (under the chosen Day 0) and the options to export it with; else the exit
-    code, once the problem is reported."""
+def _plan_export(args: argparse.Namespace) -> tuple[Case, FigureOptions, str | None] | int:
+    """The case (under the chosen Day 0), the options and the response treatment; else the
+    exit code, once the problem is reported."""
     from .derive import reanchor
 
     try:
@@ -135,21 +135,23 @@ def _plan_export(args: argparse.Namespace) -> tuple[Case, FigureOptions] | int:
                 case = reanchor(case, args.anchor)
             except ValueError as exc:
                 raise UsageError(str(exc)) from exc
-        return case, _export_options(args, case)
+        return case, _export_options(args, case), _response_treatment(args, case)
     except UsageError as exc:
         print(f"timeline: {exc}", file=sys.stderr)
         return 2
 
 
 def _write_export(
-    args: argparse.Namespace, case: Case, options: FigureOptions, formats: list[str]
+    args: argparse.Namespace,
+    case: Case,
+    options: FigureOptions,
+    treatment: str | None,
+    formats: list[str],
 ) -> int:
     import datetime as dt
 
-    from .derive.summary import default_treatment
     from .export import export_files, write_files
 
-    treatment = args.response_to or default_treatment(case)
     try:
         files = export_files(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)
         written = write_files(files, args.out)
@@ -162,6 +164,28 @@ def _write_export(
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _response_treatment(args: argparse.Namespace, case: Case) -> str | None:
+    """The treatment whose response the summary reports: ``--response-to`` by any
+    catalogue spelling ('rux', 'CsA'), else the case's default; a name that is not one
+    of the case's choices (those the page offers) is a usage error naming them."""
+    from . import catalogue as cat
+    from .derive.summary import default_treatment, response_treatments
+
+    if args.response_to is None:
+        return default_treatment(case)
+    key = cat.name_key(args.response_to)
+    drug = cat.drug_index().get(key, key)
+    choices = response_treatments(case)
+    if drug not in choices:
+        offered = ", ".join(choices) or "none (the case has no disease-directed drug)"
+        msg = (
+            f"--response-to '{args.response_to}': the response is summarised for a "
+            f"disease-directed drug of the case (not a glucocorticoid); choose one of: {offered}"
+        )
+        raise UsageError(msg)
+    return drug
 
 
 def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
@@ -229,8 +253,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="16:9", help="16:9 (default), 4:3, a4 or journal")
     p.add_argument(
         "--response-to",
-        help="treatment whose response the summary reports "
-        "(default: the non-steroid drug started last)",
+        help="treatment whose response the summary reports, by name or synonym "
+        "(default: the disease-directed drug started last)",
     )
     p.add_argument("--theme", choices=["slide", "screen"], default="slide")
     p.add_argument(

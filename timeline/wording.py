@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 
@@ -9,6 +10,8 @@ from . import catalogue as cat
 from .derive.summary import (
     Course,
     Dose,
+    FerritinValue,
+    FeverCourse,
     Response,
     Summary,
     case_summary,
@@ -43,22 +46,73 @@ def glucocorticoid_text(summary: Summary) -> str:
     return text
 
 
-def response_text(r: Response) -> str:
-    """'afebrile (< 38.0 °C) from 2 days after the start; ferritin 15,200 → 2,100 ng/mL …'."""
-    if r.afebrile_at_start:
-        parts = ["afebrile at the start"]
-    elif r.defervescence_days is not None:
+_COMPARATORS = {"<": "<", ">": ">", "<=": "≤", ">=": "≥"}
+
+
+def _days_after_start(days: int) -> str:
+    """'on the start day', '1 day after the start', '3 days after the start'."""
+    if days == 0:
+        return "on the start day"
+    return f"{days} day{'' if days == 1 else 's'} after the start"
+
+
+def _fever_text(f: FeverCourse) -> list[str]:
+    """Afebrile at the start, or the defervescence day; then a recurrence, if any."""
+    if f.afebrile_at_start:
+        parts = [f"afebrile at the start (< {f.threshold_c:.1f} °C)"]
+    elif f.defervescence_day is not None and f.defervescence_days is not None:
         parts = [
-            f"afebrile (< {r.fever_c:.1f} °C) from {r.defervescence_days} days after the start"
+            f"afebrile (< {f.threshold_c:.1f} °C for 48 h or more) from Day "
+            f"{f.defervescence_day}, {_days_after_start(f.defervescence_days)}"
         ]
-    else:
+    elif f.recorded:
         parts = ["no sustained defervescence recorded"]
-    if r.ferritin_change_pct is not None:
-        parts.append(
-            f"ferritin {r.ferritin_before:,.0f} → {r.ferritin_after:,.0f} ng/mL "
-            f"({r.ferritin_change_pct:+.0f} %) by Day {r.ferritin_after_day}"
+    else:
+        parts = ["no temperature recorded after the start"]
+    if f.recurrence_day is not None:  # reported, never moving the defervescence day (§3c)
+        named = f" ({f.recurrence_event})" if f.recurrence_event else ""
+        parts.append(f"fever (≥ {f.threshold_c:.1f} °C) again on Day {f.recurrence_day}{named}")
+    return parts
+
+
+def _ferritin_value_text(v: FerritinValue, unit: str) -> str:
+    """'28,400 ng/mL on Day 6'; a censored value with its comparator ('> 40,000 ng/mL …')."""
+    number = f"{v.value:,.0f}" if abs(v.value) >= 10 else f"{v.value:g}"
+    bound = f"{_COMPARATORS.get(v.qualifier, v.qualifier)} " if v.censored else ""
+    return f"{bound}{number} {unit} on Day {v.day}"
+
+
+def _signed_percent(change: float) -> str:
+    """'-53 %', '+8 %': whole percent, a half rounded away from zero (-52.5 → -53)."""
+    whole = math.floor(abs(change) + 0.5)
+    return f"{'-' if change < 0 and whole else '+'}{whole} %"
+
+
+def _ferritin_text(r: Response) -> str | None:
+    """Ferritin before → after with both days, and the change when both are exact."""
+    before, after, unit = r.ferritin_before, r.ferritin_after, r.ferritin_unit
+    if before is None:
+        if after is None:
+            return None
+        return f"ferritin {_ferritin_value_text(after, unit)}; none drawn before the start"
+    if after is None:
+        return (
+            f"ferritin {_ferritin_value_text(before, unit)}; none drawn "
+            f"{r.horizon_days} days or more after the start"
         )
-    return "; ".join(parts)
+    text = f"ferritin {_ferritin_value_text(before, unit)} → {_ferritin_value_text(after, unit)}"
+    change = r.ferritin_change_pct
+    if change is None:  # a censored value is a bound, never exact in a change (§3b)
+        return f"{text} (no % change: a value beyond the assay's range)"
+    return f"{text} ({_signed_percent(change)})"
+
+
+def response_text(r: Response) -> str:
+    """'afebrile (< 38.0 °C for 48 h or more) from Day 26, 2 days after the start;
+    ferritin 14,800 ng/mL on Day 23 → 2,100 ng/mL on Day 31 (-86 %)'."""
+    parts = _fever_text(r.fever)
+    ferritin = _ferritin_text(r)
+    return "; ".join([*parts, ferritin] if ferritin else parts)
 
 
 def summary_lines(summary: Summary) -> list[str]:

@@ -54,9 +54,12 @@ def _number(text: str) -> float:
 
 @cache
 def drug_classes() -> pd.DataFrame:
-    """Drug classes in lane order, with their display labels."""
+    """Drug classes in lane order, with their display labels and whether disease-directed."""
     table = _read("drug_classes.csv")
-    return table.assign(lane_order=table["lane_order"].astype(int)).set_index("class")
+    return table.assign(
+        lane_order=table["lane_order"].astype(int),
+        disease_directed=table["disease_directed"] == "yes",
+    ).set_index("class")
 
 
 @cache
@@ -84,6 +87,23 @@ def glucocorticoids() -> frozenset[str]:
 def is_glucocorticoid(drug: str) -> bool:
     """Whether a drug (canonical name) is a glucocorticoid, by its catalogue class."""
     return drug in glucocorticoids()
+
+
+@cache
+def disease_directed() -> frozenset[str]:
+    """Canonical names of the drugs whose catalogue class acts on the disease itself.
+
+    Immunomodulators, JAK inhibitors, cytotoxics and glucocorticoids; never an
+    anti-infective, a supportive drug or a drug the catalogue does not know.
+    """
+    table = drugs()
+    directed = drug_classes()["disease_directed"]
+    return frozenset(table.index[table["class"].map(directed)])
+
+
+def is_disease_directed(drug: str) -> bool:
+    """Whether a drug (canonical name) is disease-directed by its catalogue class."""
+    return drug in disease_directed()
 
 
 def drug_label(drug: str) -> str:

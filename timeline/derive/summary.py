@@ -7,6 +7,7 @@ and the summary slide.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 
 import numpy as np
@@ -27,18 +28,51 @@ Window = tuple[pd.Timestamp | None, pd.Timestamp | None]
 
 
 @dataclass(frozen=True)
+class FerritinValue:
+    """One ferritin result: its value in the panel's unit, its comparator and its Day N."""
+
+    value: float
+    qualifier: str  # '' exact; '<', '>', '<=', '>=': censored, the truth lies beyond value
+    day: int
+
+    @property
+    def censored(self) -> bool:
+        """Whether the result is beyond the assay's range (never exact in a change)."""
+        return self.qualifier != ""
+
+
+@dataclass(frozen=True)
+class FeverCourse:
+    """Temperatures after a treatment's start, judged by CLINICAL.md §3c (Day N days)."""
+
+    threshold_c: float  # fever is a temperature at or above it
+    recorded: bool  # any temperature recorded from the start on
+    afebrile_at_start: bool  # the last temperature before the start was below threshold_c
+    defervescence_day: int | None  # first day of sustained defervescence
+    defervescence_days: int | None  # that day's distance in days from the start day
+    recurrence_day: int | None  # first fever after defervescence or an afebrile start
+    recurrence_event: str | None  # label of a recorded fever event covering that day
+
+
+@dataclass(frozen=True)
 class Response:
-    """How the patient responded after a treatment started (None where unknown)."""
+    """How the patient responded after a treatment's first start (None where unknown)."""
 
     treatment: str
     start_day: int
-    fever_c: float  # the threshold the defervescence is judged by
-    defervescence_days: int | None  # days from the start to sustained temperature < fever_c
-    afebrile_at_start: bool
-    ferritin_before: float | None
-    ferritin_after: float | None
-    ferritin_after_day: int | None
-    ferritin_change_pct: float | None
+    fever: FeverCourse
+    horizon_days: int  # the later ferritin is the first drawn this many days after the start
+    ferritin_unit: str  # the ferritin panel's (canonical) unit, as the figure shows it
+    ferritin_before: FerritinValue | None  # the last value drawn before the start
+    ferritin_after: FerritinValue | None  # the first value drawn horizon_days or more later
+
+    @property
+    def ferritin_change_pct(self) -> float | None:
+        """The ferritin change in %; None unless both values are there and exact."""
+        before, after = self.ferritin_before, self.ferritin_after
+        if before is None or after is None or before.censored or after.censored:
+            return None
+        return (after.value - before.value) / before.value * 100 if before.value else None
 
 
 @dataclass(frozen=True)
@@ -82,74 +116,157 @@ def day_of(case: Case, time: pd.Timestamp) -> int:
     return int(day_number(time.normalize(), case.anchor_time))
 
 
+def _first_starts(case: Case) -> pd.Series:
+    """Each drug's first start, earliest first."""
+    return case.treatments.groupby("drug")["start"].min().sort_values(kind="stable")
+
+
 def response_treatments(case: Case) -> list[str]:
-    """Treatments whose response is worth summarising: every non-glucocorticoid drug."""
-    return [d for d in case.treatments["drug"].unique() if not cat.is_glucocorticoid(d)]
+    """The treatments whose response the page offers, in order of first start.
+
+    The disease-directed drugs of the case by catalogue class (immunomodulators,
+    calcineurin, JAK and IFN-γ inhibitors, cytotoxics), never a glucocorticoid (the
+    background course the response is judged against), an anti-infective, a supportive
+    drug or a drug the catalogue does not know.
+    """
+    return [
+        str(d)
+        for d in _first_starts(case).index
+        if cat.is_disease_directed(str(d)) and not cat.is_glucocorticoid(str(d))
+    ]
 
 
 def default_treatment(case: Case) -> str | None:
-    """The treatment whose response to summarise unless the user chooses: the
-    non-glucocorticoid drug started last (in a refractory case, the rescue therapy)."""
-    t = case.treatments[case.treatments["drug"].isin(response_treatments(case))]
-    if t.empty:
-        return None
-    return str(t.groupby("drug")["start"].min().idxmax())
+    """The treatment whose response to summarise unless the user chooses: of
+    :func:`response_treatments`, the one started last (in a refractory case, the
+    rescue therapy); None when the case has none."""
+    choices = response_treatments(case)
+    return choices[-1] if choices else None
 
 
+@cache
 def _fever_threshold() -> float:
+    """The catalogue's fever threshold, °C (standard clinical knowledge: ≥ 38.0 °C)."""
     rows = cat.thresholds().query("set == 'fever'")
     return float(rows["canonical"].iloc[0])
 
 
-def _defervescence(
-    temps: pd.DataFrame, start: pd.Timestamp, fever: float
-) -> tuple[bool, int | None]:
-    """Whether afebrile before ``start``; else days to the first reading below ``fever``
-    with every later reading below it too (None when that never happened)."""
-    before = temps[temps["time"] < start]
-    if len(before) and before["value"].iloc[-1] < fever:
-        return True, None
-    after = temps[temps["time"] >= start]
-    febrile = np.flatnonzero(after["value"].to_numpy() >= fever)
-    first_afebrile = 0 if len(febrile) == 0 else febrile[-1] + 1
-    if first_afebrile >= len(after):
-        return False, None
-    return False, int((after["time"].iloc[first_afebrile].normalize() - start) / DAY)
+def _sustained_afebrile_day(
+    times: np.ndarray, values: np.ndarray, start: pd.Timestamp, fever: float
+) -> pd.Timestamp | None:
+    """The first day from the start on that begins 48 h of temperatures below ``fever``.
+
+    ``times`` (datetime64, in order) and ``values`` are the temperature readings. Day D
+    qualifies when it begins at or after the start (a start at 18:00 makes the next day
+    the first candidate), temperatures were recorded on D and on D + 1, and every one
+    recorded from D 00:00 to D + 2 00:00 is below ``fever``. CLINICAL.md §3c does not
+    say how many readings make 48 h; a reading on each of the two days is asked for so
+    that the 48 h are observed, not assumed across a gap in the record.
+    """
+    later = times >= start.ceil("D").to_datetime64()
+    days, first = np.unique(times[later].astype("datetime64[D]"), return_index=True)
+    if not len(days):
+        return None
+    # readings are in time order, so each day's are contiguous from its first index
+    afebrile = ~np.logical_or.reduceat(values[later] >= fever, first)
+    consecutive = np.diff(days) == np.timedelta64(1, "D")
+    qualifies = np.flatnonzero(afebrile[:-1] & afebrile[1:] & consecutive)
+    return pd.Timestamp(days[qualifies[0]]) if len(qualifies) else None
+
+
+def _readings(case: Case, test: str) -> pd.DataFrame:
+    """One test's time, value, qualifier and unit, in time order (the columns used here)."""
+    rows = case.labs.loc[case.labs["test"] == test, ["time", "value", "qualifier", "unit"]]
+    return rows.sort_values("time")
+
+
+def _fever_event(events: pd.DataFrame, time: pd.Timestamp) -> str | None:
+    """The label of a recorded fever event whose days cover ``time``, if any."""
+    fevers = events[events["type"] == "fever"]
+    first = fevers["start"].dt.normalize()
+    last = fevers["end"].fillna(fevers["start"]).dt.normalize()
+    covering = fevers[(first <= time) & (time < last + DAY)]
+    return str(covering["label"].iloc[0]) if len(covering) else None
+
+
+def _fever_course(case: Case, start: pd.Timestamp) -> FeverCourse:
+    """Afebrile at the start, sustained defervescence and recurrence (CLINICAL.md §3c).
+
+    Afebrile at the start: the last temperature before the start is below the fever
+    threshold; then no defervescence is sought. A fever recorded after the
+    defervescence day (or after an afebrile start) is a recurrence, reported with its
+    day; it never moves the defervescence day. Recorded fever events are not read as
+    temperatures (§3c speaks of recorded temperatures): they only name a recurrence.
+    """
+    fever = _fever_threshold()
+    temps = _readings(case, "temperature")
+    times, values = temps["time"].to_numpy(), temps["value"].to_numpy()
+    before = np.flatnonzero(times < start.to_datetime64())
+    afebrile_at_start = bool(len(before)) and bool(values[before[-1]] < fever)
+    settled = start if afebrile_at_start else _sustained_afebrile_day(times, values, start, fever)
+    returned = (
+        np.flatnonzero((times >= settled.to_datetime64()) & (values >= fever))
+        if settled is not None
+        else before[:0]
+    )
+    recurrence = pd.Timestamp(times[returned[0]]) if len(returned) else None
+    deferved = None if afebrile_at_start else settled
+    return FeverCourse(
+        threshold_c=fever,
+        recorded=bool((times >= start.to_datetime64()).any()),
+        afebrile_at_start=afebrile_at_start,
+        defervescence_day=None if deferved is None else day_of(case, deferved),
+        defervescence_days=(
+            None if deferved is None else int((deferved - start.normalize()) / DAY)
+        ),
+        recurrence_day=None if recurrence is None else day_of(case, recurrence),
+        recurrence_event=None if recurrence is None else _fever_event(case.events, recurrence),
+    )
+
+
+def _ferritin_value(case: Case, row: pd.DataFrame) -> FerritinValue | None:
+    if row.empty:
+        return None
+    return FerritinValue(
+        value=float(row["value"].iloc[0]),
+        qualifier=str(row["qualifier"].iloc[0]),
+        day=day_of(case, row["time"].iloc[0]),
+    )
 
 
 def response_to(case: Case, treatment: str, horizon_days: int = 7) -> Response | None:
-    """Defervescence and ferritin change after the first start of ``treatment``.
+    """Defervescence, recurrence and ferritin change after the first start of ``treatment``.
 
-    Defervescence: the first temperature below the fever threshold (38.0 °C,
-    standard clinical knowledge) after the start, with every later reading below it too.
-    Ferritin: the last value drawn by the end of the start day, against the
-    first value drawn ``horizon_days`` or more after the start.
+    Fever is a temperature ≥ 38.0 °C (the catalogue's threshold, standard clinical
+    knowledge); sustained defervescence, afebrile at the start and recurrence follow
+    CLINICAL.md §3c as :func:`_fever_course` and :func:`_sustained_afebrile_day` state.
+
+    Ferritin, in the panel's canonical unit: the last value drawn strictly before the
+    start (§3c "the last value before the start"; a value drawn on the start day of a
+    start given without a time of day counts as after it, since its order against the
+    first dose is unknown), against the first value drawn on the start day +
+    ``horizon_days`` or later (calendar days, as Day N counts; default 7, "a week
+    later" — CLINICAL.md does not fix the number). A censored value (qualifier '<' or
+    '>') is kept with its comparator and gives no percentage change.
     """
     rows = case.treatments[case.treatments["drug"] == treatment]
     if rows.empty:
         return None
-    start = rows["start"].min().normalize()
-    temps = case.labs[case.labs["test"] == "temperature"].sort_values("time")
-    fever = _fever_threshold()
-    afebrile_at_start, defervescence = _defervescence(temps, start, fever)
-    ferritin = case.labs[case.labs["test"] == "ferritin"].sort_values("time")
-    base = ferritin[ferritin["time"] < start + DAY]
-    later = ferritin[ferritin["time"] >= start + horizon_days * DAY]
-    before_value = float(base["value"].iloc[-1]) if len(base) else None
-    after_value = float(later["value"].iloc[0]) if len(later) else None
-    change = None
-    if before_value and after_value is not None:
-        change = (after_value - before_value) / before_value * 100
+    start = rows["start"].min()
+    ferritin = _readings(case, "ferritin")
+    before = ferritin[ferritin["time"] < start].tail(1)
+    after = ferritin[ferritin["time"] >= start.normalize() + horizon_days * DAY].head(1)
+    unit = (
+        str(ferritin["unit"].iloc[0]) if len(ferritin) else str(cat.labs().at["ferritin", "unit"])
+    )
     return Response(
         treatment=treatment,
         start_day=day_of(case, start),
-        fever_c=fever,
-        defervescence_days=defervescence,
-        afebrile_at_start=afebrile_at_start,
-        ferritin_before=before_value,
-        ferritin_after=after_value,
-        ferritin_after_day=day_of(case, later["time"].iloc[0]) if len(later) else None,
-        ferritin_change_pct=change,
+        fever=_fever_course(case, start),
+        horizon_days=horizon_days,
+        ferritin_unit=unit,
+        ferritin_before=_ferritin_value(case, before),
+        ferritin_after=_ferritin_value(case, after),
     )
 
 
