@@ -63,7 +63,8 @@ def test_tables_carry_values_as_entered(with_rows):
     case = load_case(with_rows("labs", "2000-01-05 09:00,triglycerides,265,mg/dL,,,"))
 
     row = labs_table(case, hide_dates=False).query("`as entered` == '265 mg/dL'")
-    assert row["value"].tolist() == [f"{265 / 88.57:.6g}"]
+    # 265 / 88.57 = 2.99198...: shown to the 3 figures it was entered with
+    assert row["value"].tolist() == ["2.99"]
     assert row["unit"].tolist() == ["mmol/L"]
 
 
@@ -76,7 +77,9 @@ def test_lab_reference_shows_each_known_limit(with_rows):
         )
     )
     table = labs_table(case, hide_dates=False).set_index("note")
-    assert table.loc["upper only", "reference"] == "–40"
+    # regression: an upper limit alone read "–40" (minus forty)
+    assert table.loc["upper only", "reference"] == "< 40"
+    assert table.loc["upper only", "reference from"] == "report"
     assert table.loc["both", "reference"] == "10–40"
     assert table.loc["both", "flag"] == "high"
 

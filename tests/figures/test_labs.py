@@ -53,7 +53,7 @@ def test_one_sided_reference_ranges_are_shared_and_read_as_a_limit(bundled):
     # regression: NaN limits never compared equal, so each CRP point carried its own range
     fig = build_figure(bundled, FigureOptions(labs=("crp",)))
     (within,) = [t for t in fig.data if t.name == "within reference range"]
-    assert "reference < 5 mg/L (default)" in within.hovertemplate
+    assert "reference < 5 mg/L (default, child)" in within.hovertemplate
     assert all("reference" not in str(c) for c in within.customdata)
 
 
