@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 
 import numpy as np
 
@@ -103,6 +104,7 @@ def reference_origin(source: str) -> str:
     return f"default, {which}" if which else "default"
 
 
+@cache  # a case has a few units, written on every panel, hover and table
 def unit_text(unit: str) -> str:
     """A unit typeset for display: '10^9/L' → '×10⁹/L', 'ug' → 'µg', 'mg/m2' → 'mg/m²'."""
     text = _POWER.sub(lambda m: "×10" + m[1].translate(_SUPERSCRIPT), str(unit))
