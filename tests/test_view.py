@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 from timeline import load_case
 from timeline.derive.summary import default_treatment
@@ -63,7 +66,8 @@ def test_tables_carry_values_as_entered(with_rows):
     case = load_case(with_rows("labs", "2000-01-05 09:00,triglycerides,265,mg/dL,,,"))
 
     row = labs_table(case, hide_dates=False).query("`as entered` == '265 mg/dL'")
-    assert row["value"].tolist() == [f"{265 / 88.57:.6g}"]
+    # 265 / 88.57 = 2.99198...: shown to the 3 figures it was entered with
+    assert row["value"].tolist() == ["2.99"]
     assert row["unit"].tolist() == ["mmol/L"]
 
 
@@ -76,7 +80,9 @@ def test_lab_reference_shows_each_known_limit(with_rows):
         )
     )
     table = labs_table(case, hide_dates=False).set_index("note")
-    assert table.loc["upper only", "reference"] == "–40"
+    # regression: an upper limit alone read "–40" (minus forty)
+    assert table.loc["upper only", "reference"] == "< 40"
+    assert table.loc["upper only", "reference from"] == "report"
     assert table.loc["both", "reference"] == "10–40"
     assert table.loc["both", "flag"] == "high"
 
@@ -92,3 +98,66 @@ def test_editor_changes_are_applied_like_the_editor_shows_them():
     assert result["text"].tolist() == ["B", "c", "new"]
     assert result["panel"].tolist()[-1] == "lanes"
     assert apply_editor_changes(frame, None).equals(frame)
+
+
+# --- lab columns: fever, precision, units, where a reference range comes from -----------
+
+ADULT = Path(__file__).resolve().parents[1] / "data" / "adult-aosd-mas"
+
+
+@pytest.fixture(scope="module")
+def adult():
+    return load_case(ADULT)
+
+
+@pytest.mark.parametrize(
+    ("which", "time", "day"),
+    [("girl", "Day 3 (2000-01-04)", 3), ("adult", "Day 1 (2024-12-21 14:00)", 1)],
+)
+def test_fever_is_flagged_in_the_labs_tab_and_the_day_panel(bundled, adult, which, time, day):
+    # regression: 40.1 °C had no flag. Girl: 2000-01-04 is Day 3 from admission 2000-01-01;
+    # adult: 2024-12-21 14:00 is Day 1 from admission 2024-12-20 16:00.
+    case = bundled if which == "girl" else adult
+    table = labs_table(case, hide_dates=False)
+    row = table[(table["test"] == "Temperature") & (table["time"] == time)]
+    assert row[["value", "unit", "flag"]].values.tolist() == [["40.1", "°C", "fever"]]
+    assert set(table.loc[table["test"] == "Temperature", "flag"]) == {"fever", ""}
+    _, labs = state_on(case, day)
+    temperature = labs.set_index("test").loc["Temperature"]
+    assert (temperature["value"], temperature["drawn"], temperature["flag"]) == (
+        "40.1",
+        f"Day {day}",
+        "fever",
+    )
+
+
+def test_a_converted_value_in_the_tables_keeps_its_entered_precision(adult):
+    # 1.03 µkat/L AST = 61.7876 U/L: 3 figures, '61.8'; high against the adult man's 8–48
+    table = labs_table(adult, hide_dates=True)
+    (row,) = table[table["as entered"] == "1.03 µkat/L"].to_dict("records")
+    assert (row["test"], row["value"], row["unit"], row["flag"]) == ("AST", "61.8", "U/L", "high")
+    assert (row["reference"], row["reference from"]) == ("8–48", "default, adult male")
+    _, labs = state_on(adult, 18)  # 2025-01-07 is Day 18 from 2024-12-20
+    assert labs.set_index("test").loc["AST", "value"] == "61.8"
+
+
+@pytest.mark.parametrize("which", ["girl", "adult"])
+def test_units_and_one_sided_ranges_in_the_tables(bundled, adult, which):
+    case = bundled if which == "girl" else adult
+    table = labs_table(case, hide_dates=True)
+    platelets = table[table["test"] == "Platelets"]
+    assert set(platelets["unit"]) == {"×10⁹/L"}
+    assert all(entered.endswith(" ×10⁹/L") for entered in platelets["as entered"])
+    assert set(table.loc[table["test"] == "CRP", "reference"]) == {"< 5"}  # never '–5'
+    _, labs = state_on(case, 5)
+    assert labs.set_index("test").loc["Platelets", "unit"] == "×10⁹/L"
+
+
+def test_the_girls_default_ranges_are_named_the_childrens(bundled):
+    table = labs_table(bundled, hide_dates=True)
+    ast = table[table["test"] == "AST"]
+    assert set(zip(ast["reference"], ast["reference from"], strict=True)) == {
+        ("15–45", "default, child")
+    }
+    # a test with no range names no origin
+    assert set(table.loc[table["test"] == "Temperature", "reference from"]) == {""}

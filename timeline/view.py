@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue as cat
-from .derive import DAY, lab_flags
+from .derive import DAY
+from .derive.flags import sample_flags
 from .derive.summary import day_of, response_treatments
 from .errors import Problem
 from .model import Case
+from .numbers import number_text, range_text, reference_origin, shown_value, unit_text
 from .text import dose_text
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
@@ -47,20 +49,38 @@ def _dose_columns(t: pd.DataFrame) -> dict[str, Any]:
 
 
 def _lab_value_columns(labs: pd.DataFrame) -> dict[str, Any]:
-    """Each test's name, its value (with any '<' or '>') in the canonical unit, the unit."""
+    """Each test's name, its value (with any '<' or '>') in the canonical unit, the unit.
+
+    A converted value keeps the precision it was entered with (1.03 µkat/L: 61.8 U/L).
+    """
     labels = cat.labs()["label"]
+    values = zip(labs["value"].tolist(), labs["value_input"].tolist(), strict=True)
     return {
         "test": [labels.get(t, t) for t in labs["test"]],
-        "value": labs["qualifier"] + labs["value"].map("{:.6g}".format),
-        "unit": labs["unit"],
+        "value": labs["qualifier"] + [shown_value(v, e) for v, e in values],
+        "unit": labs["unit"].map(unit_text),
     }
 
 
-def _reference_text(low: float, high: float) -> str:
-    """'3.5–5' from the limits, one side empty when only the other is known."""
-    if np.isnan(low) and np.isnan(high):
-        return ""
-    return f"{'' if np.isnan(low) else f'{low:.4g}'}–{'' if np.isnan(high) else f'{high:.4g}'}"
+def _lab_flags(labs: pd.DataFrame) -> np.ndarray:
+    """Each row's flag: high, low, fever (temperature ≥ 38.0 °C) or ''."""
+    return sample_flags(labs["test"], labs["value"], labs["ref_low"], labs["ref_high"])
+
+
+def _reference_text(labs: pd.DataFrame) -> list[str]:
+    """Each row's range, '10–40', '< 5' or '> 35': a report's converted limits to the
+    precision they were entered with."""
+    columns = (labs[c].tolist() for c in ("ref_low", "ref_low_input", "ref_high", "ref_high_input"))
+    return [
+        range_text(shown_value(low, low_in), shown_value(high, high_in))
+        for low, low_in, high, high_in in zip(*columns, strict=True)
+    ]
+
+
+def _entered_text(labs: pd.DataFrame) -> list[str]:
+    """Each value as entered, with its unit: '<5 mg/L', '1.03 µkat/L'."""
+    columns = (labs[c].tolist() for c in ("qualifier", "value_input", "unit_input"))
+    return [f"{q}{number_text(v)} {unit_text(u)}" for q, v, u in zip(*columns, strict=True)]
 
 
 def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:
@@ -97,21 +117,21 @@ def events_table(case: Case, hide_dates: bool) -> pd.DataFrame:
 
 
 def labs_table(case: Case, hide_dates: bool) -> pd.DataFrame:
-    """Every lab row: value in the canonical unit and as entered, reference, high/low flag."""
+    """Every lab row: value in the canonical unit and as entered, reference and where it
+    came from (the report, or which default), flag (high, low or fever)."""
     labs = case.labs
+    references = _reference_text(labs)
     return pd.DataFrame(
         {
             "time": _when(case, labs["time"], hide_dates),
             **_lab_value_columns(labs),
-            "as entered": labs["qualifier"]
-            + labs["value_input"].map("{:g}".format)
-            + " "
-            + labs["unit_input"],
-            "reference": [
-                _reference_text(lo, hi)
-                for lo, hi in zip(labs["ref_low"], labs["ref_high"], strict=True)
+            "as entered": _entered_text(labs),
+            "reference": references,
+            "reference from": [
+                reference_origin(source) if text else ""
+                for text, source in zip(references, labs["ref_source"], strict=True)
             ],
-            "flag": lab_flags(labs["value"], labs["ref_low"], labs["ref_high"]),
+            "flag": _lab_flags(labs),
             "note": labs["note"],
             "row": labs["row"],
         }
@@ -133,7 +153,7 @@ def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         {
             **_lab_value_columns(labs),
             "drawn": [f"Day {day_of(case, x)}" for x in labs["time"]],
-            "flag": lab_flags(labs["value"], labs["ref_low"], labs["ref_high"]),
+            "flag": _lab_flags(labs),
         }
     )
     return given.reset_index(drop=True), labs.reset_index(drop=True)

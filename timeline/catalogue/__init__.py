@@ -7,6 +7,11 @@ no named source says "standard clinical knowledge"; where no source was checked,
 the cell says so. The citation is in ``source`` (``ref_source`` in labs.csv);
 drugs.csv cites its dose-warning limits in ``warn_source``. Edit the CSVs, not
 this module.
+
+Default reference ranges: labs.csv holds the children's ranges (for a girl of
+about 11), used for a child and when the case gives no age; lab_ranges.csv holds
+ranges by age and sex (adults, by sex where they differ), which win where they
+match the case. A range given in the input always wins over both.
 """
 
 from __future__ import annotations
@@ -154,6 +159,29 @@ def lab_index() -> dict[str, str]:
             if code:
                 index[name_key(code)] = name
     return index
+
+
+@cache
+def lab_ranges() -> pd.DataFrame:
+    """Default reference ranges by age and sex, converted to each test's canonical unit.
+
+    Columns: test, sex ('female', 'male' or 'any'), age_min, age_max (years, the
+    row applies from age_min up to but not including age_max; blank: no upper
+    age), ref_low, ref_high (NaN: no limit; both NaN: no default for that age),
+    unit (as catalogued), tag, source.
+    """
+    table = _read("lab_ranges.csv")
+    for column in ("age_min", "age_max", "ref_low", "ref_high"):
+        table[column] = table[column].map(_number)
+    table["age_max"] = table["age_max"].fillna(float("inf"))
+    columns = (table[c].tolist() for c in ("test", "unit", "ref_low", "ref_high"))
+    canonical = [
+        (to_canonical(test, unit, low), to_canonical(test, unit, high))
+        for test, unit, low, high in zip(*columns, strict=True)
+    ]
+    table["ref_low"] = [low for low, _ in canonical]
+    table["ref_high"] = [high for _, high in canonical]
+    return table
 
 
 @cache

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
-from ..derive import lab_flags
+from ..derive.flags import fever_thresholds, sample_flags
 from ..model import Case
+from ..numbers import range_text, reference_origin, shown_value, unit_text
 from .arrays import strings
 from .axis import TimeAxis
 from .downsample import keep_for_display
@@ -43,8 +44,9 @@ def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
 
 
 def panel_title(test: str, unit: str) -> str:
+    """'Platelets (×10⁹/L)': the test's label and its unit, typeset."""
     labels = cat.labs()["label"]
-    return f"{escape(labels.get(test, test))} ({escape(unit)})"
+    return f"{escape(labels.get(test, test))} ({escape(unit_text(unit))})"
 
 
 _SYMBOL = {">": ">", "<=": "≤", ">=": "≥", "<": "<"}
@@ -80,6 +82,8 @@ _COLUMNS = (
     "ref_low",
     "ref_high",
     "ref_source",
+    "ref_low_input",
+    "ref_high_input",
     "note",
 )
 
@@ -95,18 +99,20 @@ def split_by_test(labs: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
     return {tests[a]: {c: v[a:b] for c, v in arrays.items()} for a, b in pairwise(bounds)}
 
 
-def _reference_text(low: float, high: float, source: str, unit: str) -> str:
-    """'reference 10–140 ng/mL (default)'; a one-sided range reads '< 5' or '> 35'."""
-    if np.isnan(low) and np.isnan(high):
+def _reference_text(rows: dict[str, np.ndarray], k: int) -> str:
+    """Row k's range: 'reference 8–48 U/L (default, adult male)', '< 5 mg/L (report)'.
+
+    A report's limits converted to the panel's unit keep the precision they were
+    entered with (0.17–0.85 µkat/L reads 10–51 U/L, not 10.2–50.99).
+    """
+    limits = range_text(
+        shown_value(float(rows["ref_low"][k]), float(rows["ref_low_input"][k])),
+        shown_value(float(rows["ref_high"][k]), float(rows["ref_high_input"][k])),
+    )
+    if not limits:
         return ""
-    if np.isnan(low):
-        limits = f"< {high:.4g}"
-    elif np.isnan(high):
-        limits = f"> {low:.4g}"
-    else:
-        limits = f"{low:.4g}–{high:.4g}"
-    origin = "report" if source == "input" else "default"
-    return f"reference {limits} {escape(unit)} ({origin})"
+    unit = escape(unit_text(rows["unit"][k]))
+    return f"reference {limits} {unit} ({escape(reference_origin(rows['ref_source'][k]))})"
 
 
 def _shared_reference(rows: dict[str, np.ndarray]) -> str | None:
@@ -115,42 +121,61 @@ def _shared_reference(rows: dict[str, np.ndarray]) -> str | None:
     # NaN never equals NaN: compare missing limits as None, or one-sided ranges never match
     limits = ([None if pd.isna(x) else x for x in v.tolist()] for v in (low, high))
     if len(set(zip(*limits, source.tolist(), strict=True))) == 1:
-        return _reference_text(low[0], high[0], source[0], rows["unit"][0])
+        return _reference_text(rows, 0)
     return None
 
 
-def _values_shown(rows: dict[str, np.ndarray], known: bool) -> list[str]:
-    """Per point, what the hover shows of the value beyond the template's own text."""
+def _converted(rows: dict[str, np.ndarray]) -> np.ndarray:
+    """Which points were converted from the unit they were entered in."""
+    return (rows["unit_input"] != rows["unit"]) | (rows["value"] != rows["value_input"])
+
+
+def _values_shown(rows: dict[str, np.ndarray], known: bool, from_y: bool) -> list[str]:
+    """Per point, what the hover shows of the value beyond the template's own text.
+
+    ``from_y``: the template shows the value from y, and only a qualifier ('<')
+    travels here. Otherwise the value travels as text, to the precision it was
+    entered with (1.03 µkat/L is '61.8', not 61.7876).
+    """
     qualifier = rows["qualifier"].tolist()
-    if known:  # the value comes from y in the template; only a qualifier ("<") travels
+    if from_y:
         return [escape(q) if q else "" for q in qualifier]
+    values = [
+        q + shown_value(v, e)
+        for q, v, e in zip(
+            qualifier, rows["value"].tolist(), rows["value_input"].tolist(), strict=True
+        )
+    ]
+    if known:
+        return [escape(v) for v in values]
     return [
-        escape(f"{name}: {q}{v:.6g} {u}")
-        for name, q, v, u in zip(
-            rows["test_input"].tolist(),
-            qualifier,
-            rows["value"].tolist(),
-            rows["unit"].tolist(),
-            strict=True,
+        escape(f"{name}: {v} {unit_text(u)}")
+        for name, v, u in zip(
+            rows["test_input"].tolist(), values, rows["unit"].tolist(), strict=True
         )
     ]
 
 
-def _entered_and_reference(rows: dict[str, np.ndarray], with_reference: bool) -> list[str]:
-    """Per point: the value as entered when it was converted, and its own reference
-    range when ``with_reference`` (the points do not share one)."""
+def _entered(rows: dict[str, np.ndarray]) -> list[str]:
+    """Per point: the value as entered when it was converted, ' (entered 1.03 µkat/L)'."""
     qualifier = rows["qualifier"].tolist()
-    extra = [""] * len(qualifier)
-    converted = (rows["unit_input"] != rows["unit"]) | (rows["value"] != rows["value_input"])
-    for k in np.flatnonzero(converted).tolist():
-        entered = f"{qualifier[k]}{rows['value_input'][k]:g} {rows['unit_input'][k]}"
-        extra[k] = f"<br>entered as {escape(entered)}"
-    if with_reference:
-        low, high, source = rows["ref_low"], rows["ref_high"], rows["ref_source"]
-        for k in range(len(extra)):
-            ref = _reference_text(low[k], high[k], source[k], rows["unit"][k])
-            extra[k] += f"<br>{ref}" if ref else ""
-    return extra
+    entered = [""] * len(qualifier)
+    for k in np.flatnonzero(_converted(rows)).tolist():
+        value = shown_value(rows["value_input"][k], rows["value_input"][k])
+        text = f"{qualifier[k]}{value} {unit_text(rows['unit_input'][k])}"
+        entered[k] = f" (entered {escape(text)})"
+    return entered
+
+
+def _own_reference(rows: dict[str, np.ndarray], with_reference: bool) -> list[str]:
+    """Per point: its own reference range when ``with_reference`` (the points do not
+    share one), else ''."""
+    if not with_reference:
+        return [""] * len(rows["time"])
+    return [
+        f"<br>{ref}" if ref else ""
+        for ref in (_reference_text(rows, k) for k in range(len(rows["time"])))
+    ]
 
 
 def _when_and_note(rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool) -> list[str]:
@@ -163,31 +188,45 @@ def _when_and_note(rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool
     ]
 
 
+_FLAG = "\x00flag"  # where a trace's flag goes in the shared template
+
+
 def _hover(
     rows: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool, known: bool
 ) -> tuple[str, np.ndarray]:
     """A hover template with what is the same for every point, and per-point parts
-    (one row of three per point).
+    (one row of four per point: value, as entered, own reference, when and note).
 
     The template holds only catalogue text (label, unit, a shared reference
-    range): user text goes in customdata, which plotly never interprets.
+    range): user text goes in customdata, which plotly never interprets. It
+    keeps a ``_FLAG`` mark where each trace puts its flag.
     """
     shared_ref = _shared_reference(rows) if known else None
+    from_y = known and not _converted(rows).any()
     parts = zip(
-        _values_shown(rows, known),
-        _entered_and_reference(rows, with_reference=shared_ref is None),
+        _values_shown(rows, known, from_y),
+        _entered(rows),
+        _own_reference(rows, with_reference=shared_ref is None),
         _when_and_note(rows, axis, hide_dates),
         strict=True,
     )
-    custom = np.array([list(p) for p in parts], dtype=object).reshape(len(rows["time"]), 3)
+    custom = np.array([list(p) for p in parts], dtype=object).reshape(len(rows["time"]), 4)
     if known:
         label = cat.labs()["label"].get(rows["test"][0], "")
-        unit = rows["unit"][0]
-        head = f"<b>{escape(label)}</b> %{{customdata[0]}}%{{y:.6~g}} {escape(unit)}"
+        value = "%{customdata[0]}%{y:.6~g}" if from_y else "%{customdata[0]}"
+        head = f"<b>{escape(label)}</b> {value} {escape(unit_text(rows['unit'][0]))}"
     else:
         head = "%{customdata[0]}"
     ref_line = f"<br>{shared_ref}" if shared_ref else ""
-    return head + "%{customdata[1]}" + ref_line + "<br>%{customdata[2]}<extra></extra>", custom
+    return (
+        head
+        + "%{customdata[1]}"
+        + _FLAG
+        + "%{customdata[2]}"
+        + ref_line
+        + "<br>%{customdata[3]}<extra></extra>",
+        custom,
+    )
 
 
 def _compact_hover(template: str, custom: np.ndarray) -> dict:
@@ -211,11 +250,21 @@ def _compact_hover(template: str, custom: np.ndarray) -> dict:
     }
 
 
-_POINTS = {  # how each kind of point is drawn, and the flag its hover shows
+_POINTS = {  # each kind of point's trace name, and the flag its hover shows
     "": ("within reference range", ""),
     "high": ("outside reference range (high)", " <b>HIGH</b>"),
     "low": ("outside reference range (low)", " <b>LOW</b>"),
+    "fever": ("fever", " <b>FEVER</b>"),
 }
+
+
+def _flag_text(flag: str, test: str) -> str:
+    """What the hover says of a flag: ' <b>FEVER</b> (≥ 38.0 °C)', ' <b>HIGH</b>'."""
+    shown = _POINTS[flag][1]
+    if flag == "fever":  # temperature has no range: name the threshold it is judged by
+        unit = escape(unit_text(str(cat.labs().at[test, "unit"])))
+        shown += f" (≥ {fever_thresholds()[test]:.1f} {unit})"
+    return shown
 
 
 def _with_gaps(x: np.ndarray, y: np.ndarray, gap: float) -> tuple[list, list, list, list]:
@@ -299,7 +348,7 @@ def _line_traces(
 
 
 def _marker(flag: str, theme: Theme) -> dict:
-    """White within the reference range; larger and vermillion outside it."""
+    """White within the reference range; larger and vermillion outside it or in fever."""
     if not flag:
         return {
             "color": "white",
@@ -322,13 +371,14 @@ def _point_traces(
     theme: Theme,
     known: bool,
 ) -> list[dict]:
-    """A marker per value, a trace per flag; the hover says high or low."""
+    """A marker per value, a trace per flag; the hover says high, low or fever."""
     template, custom = _hover(rows, axis, hide_dates, known)
     value = rows["value"].astype(float)
     traces = []
-    for flag, (name, shown) in _POINTS.items():
+    for flag, (name, _) in _POINTS.items():
         mask = flags == flag
         if mask.any():
+            shown = _flag_text(flag, str(rows["test"][0]))
             traces.append(
                 dict(
                     type="scatter",
@@ -338,23 +388,20 @@ def _point_traces(
                     marker=_marker(flag, theme),
                     name=name,
                     showlegend=False,
-                    **_compact_hover(
-                        template.replace("%{customdata[1]}", shown + "%{customdata[1]}", 1),
-                        custom[mask],
-                    ),
+                    **_compact_hover(template.replace(_FLAG, shown), custom[mask]),
                 )
             )
     return traces
 
 
-def _band(
-    low: float, high: float, y_min: float, y_max: float, log: bool
-) -> tuple[float, float] | None:
-    """The reference band drawn, (low, high); a one-sided range runs to the data's edge."""
+def _band(low: float, high: float, y_range: list[float], log: bool) -> tuple[float, float] | None:
+    """The reference band drawn, (low, high): a one-sided range runs from its limit to
+    the axis edge on its normal side ('< 477' from the bottom up to 477, '> 35' from 35
+    up to the top), never across the limit onto the abnormal side."""
     if np.isnan(low) and np.isnan(high):
         return None
-    band_low = low if not np.isnan(low) else (y_min / 2 if log else min(0.0, y_min))
-    return (band_low, high if not np.isnan(high) else y_max)
+    bottom, top = (10**edge for edge in y_range) if log else y_range
+    return (bottom if np.isnan(low) else low, top if np.isnan(high) else high)
 
 
 def _threshold_lines(test: str) -> list[tuple[float, str, str]]:
@@ -388,7 +435,7 @@ def lab_panel(
         return Panel(test, title, log, [], [], None)
     value = rows["value"].astype(float)
     low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
-    flags = lab_flags(value, low_ref, high_ref)
+    flags = sample_flags(rows["test"], value, low_ref, high_ref)
     x_days = (rows["time"] - axis.anchor.to_datetime64()) / np.timedelta64(1, "D")
     keep = keep_for_display(x_days, value, flags != "", options.max_points_per_lab)
     rows = {c: v[keep] for c, v in rows.items()}
@@ -402,5 +449,5 @@ def lab_panel(
     y_min, y_max = float(value.min()), float(value.max())
     lines = _threshold_lines(test)
     values = [y_min, y_max, *(v for v, _, _ in lines), *(v for v in (low, high) if not np.isnan(v))]
-    band = _band(low, high, y_min, y_max, log)
-    return Panel(test, title, log, traces, lines, _y_range(values, log), band)
+    y_range = _y_range(values, log)
+    return Panel(test, title, log, traces, lines, y_range, _band(low, high, y_range, log))

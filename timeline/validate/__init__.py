@@ -33,8 +33,10 @@ def build_case(raw: RawCase) -> Case:
     """Validate raw tables into a Case; raise CaseLoadError listing every problem."""
     problems = list(raw.problems)
     info = case_info(raw.tables.get("case"), problems)
+    # the case's age and sex choose the labs' default reference ranges
+    about = None if info is None else info[0]
     frames = {
-        name: build_table(spec, raw.tables[name], problems)
+        name: build_table(spec, raw.tables[name], problems, about)
         for name, spec in SPECS.items()
         if name in raw.tables
     }

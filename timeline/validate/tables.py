@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from .. import catalogue as cat
 from ..errors import Problem, ProblemCode, Severity
 from ..format import TABLES, TREATMENT_KINDS
-from ..model import CHECK_PROBLEMS, RULES, drug_class_dtype
+from ..model import CHECK_PROBLEMS, RULES, CaseInfo, drug_class_dtype
 from ..sources import RawTable
 from .cells import (
     Report,
@@ -48,6 +48,7 @@ class _Parsing:
     text: pd.DataFrame
     report: Report
     parsed: Parsed = field(default_factory=dict)
+    info: CaseInfo | None = None  # the case's age and sex, for default reference ranges
 
 
 Step = Callable[[_Parsing], None]
@@ -136,13 +137,19 @@ class TableSpec:
     unique_rows: bool = True  # a row that repeats another exactly is an error
 
 
-def build_table(spec: TableSpec, raw: RawTable, problems: list[Problem]) -> pd.DataFrame | None:
-    """The table's typed frame, or None after adding every problem found to ``problems``."""
+def build_table(
+    spec: TableSpec, raw: RawTable, problems: list[Problem], info: CaseInfo | None = None
+) -> pd.DataFrame | None:
+    """The table's typed frame, or None after adding every problem found to ``problems``.
+
+    ``info`` (the case's age and sex) chooses the labs' default reference ranges;
+    without it they are the defaults for a case of unknown age.
+    """
     report = Report(raw.where, problems)
     text = columns(raw, TABLES[spec.name], report)
     if text is None:
         return None
-    table = _Parsing(text, report)
+    table = _Parsing(text, report, info=info)
     for step in spec.steps:
         step(table)
     frame = spec.assemble(text, table.parsed)
@@ -383,7 +390,7 @@ def _lab_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
             "qualifier": parsed["qualifier"].astype(str),
             "value_input": parsed["value"],
             "unit_input": text["unit"],
-            **_reference_range(test, parsed["ref_low"], parsed["ref_high"], convert),
+            **_reference_range(parsed, convert),
             "note": text["note"],
         },
         index=text.index,
@@ -391,24 +398,88 @@ def _lab_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
 
 
 def _reference_range(
-    test: pd.Series,
-    low: pd.Series,
-    high: pd.Series,
-    convert: Callable[[pd.Series], pd.Series],
+    parsed: Parsed, convert: Callable[[pd.Series], pd.Series]
 ) -> dict[str, pd.Series | np.ndarray]:
-    """The row's own limits when it gives either, else the catalogue's (canonical unit)."""
-    catalogue = cat.labs()
+    """The row's own limits when it gives either, else the default chosen for the case
+    (canonical unit); ``ref_source`` says which ('input', 'catalogue: adult male', ...)."""
+    low, high = parsed["ref_low"], parsed["ref_high"]
     from_input = low.notna() | high.notna()
-    default_low = test.map(catalogue["ref_low"]).astype(float)
-    default_high = test.map(catalogue["ref_high"]).astype(float)
-    has_default = default_low.notna() | default_high.notna()
     return {
-        "ref_low": convert(low).where(from_input, default_low),
-        "ref_high": convert(high).where(from_input, default_high),
-        "ref_source": np.where(from_input, "input", np.where(has_default, "catalogue", "")),
+        "ref_low": convert(low).where(from_input, parsed["default_low"]),
+        "ref_high": convert(high).where(from_input, parsed["default_high"]),
+        "ref_source": np.where(from_input, "input", parsed["default_source"]),
         "ref_low_input": low,
         "ref_high_input": high,
     }
+
+
+def _default_ranges(table: _Parsing) -> None:
+    """Each row's default reference range, chosen by the case's age and sex."""
+    info = table.info
+    defaults = default_ranges(
+        None if info is None else info.age_years, "" if info is None else info.sex
+    )
+    test = table.parsed["test"]
+    table.parsed["default_low"] = test.map(defaults["ref_low"]).astype(float)
+    table.parsed["default_high"] = test.map(defaults["ref_high"]).astype(float)
+    table.parsed["default_source"] = test.map(defaults["ref_source"]).fillna("").astype(str)
+
+
+# Adults are 18 years and over (CLINICAL.md §3, adult table); younger, the children's table.
+ADULT_AGE = 18.0
+
+
+def _sex(text: str) -> str:
+    """'female' or 'male' when the case says so; '' when not given, other or unknown."""
+    key = str(text).strip().lower()
+    return key if key in ("female", "male") else ""
+
+
+@cache
+def default_ranges(age: float | None, sex: str) -> pd.DataFrame:
+    """Each catalogue test's default reference range for a case of this age and sex.
+
+    Indexed by test: ref_low, ref_high (canonical unit) and ref_source, which
+    names the range used ('catalogue: adult male', 'catalogue: child'; '' when
+    there is none). The children's ranges (labs.csv) stay the default for a
+    child, and when the age is not given (said so); from 18, a lab_ranges.csv row
+    for the age wins: the case's sex's row, else a row for either sex, else
+    (sex not given) the range covering both sexes' rows (CLINICAL.md §3: "a case
+    without sex uses the wider range"). A test with no row for an adult keeps the
+    children's range, and says so.
+    """
+    labs = cat.labs()
+    child = "catalogue: child" if age is not None else "catalogue: child (age not given)"
+    frame = pd.DataFrame(
+        {"ref_low": labs["ref_low"], "ref_high": labs["ref_high"], "ref_source": child}
+    )
+    if age is not None and age >= ADULT_AGE:
+        frame["ref_source"] = "catalogue: child (no adult range)"
+    if age is not None:
+        ranges = cat.lab_ranges()
+        matching = ranges[(ranges["age_min"] <= age) & (age < ranges["age_max"])]
+        group = "adult" if age >= ADULT_AGE else "child"
+        for test, rows in matching.groupby("test", sort=False):
+            frame.loc[test, ["ref_low", "ref_high", "ref_source"]] = _range_for_sex(
+                rows, _sex(sex), group
+            )
+    frame.loc[frame["ref_low"].isna() & frame["ref_high"].isna(), "ref_source"] = ""
+    return frame
+
+
+def _range_for_sex(rows: pd.DataFrame, sex: str, group: str) -> tuple[float, float, str]:
+    """(low, high, source) of one test's rows for the case's age: by sex when they differ."""
+    for wanted, label in ((sex, f"{group} {sex}"), ("any", group)):
+        found = rows[rows["sex"] == wanted]
+        if wanted and len(found):
+            return (
+                float(found["ref_low"].iloc[0]),
+                float(found["ref_high"].iloc[0]),
+                (f"catalogue: {label}"),
+            )
+    # no sex, or one the rows lack: the range covering every row (a missing limit stays open)
+    low, high = rows["ref_low"].min(skipna=False), rows["ref_high"].max(skipna=False)
+    return float(low), float(high), f"catalogue: {group}, either sex"
 
 
 LABS = TableSpec(
@@ -429,6 +500,7 @@ LABS = TableSpec(
         Number("ref_low"),
         Number("ref_high"),
         _lab_units,
+        _default_ranges,
         Date("time", required=True),
     ),
     assemble=_lab_frame,
