@@ -92,3 +92,20 @@ def test_editor_changes_are_applied_like_the_editor_shows_them():
     assert result["text"].tolist() == ["B", "c", "new"]
     assert result["panel"].tolist()[-1] == "lanes"
     assert apply_editor_changes(frame, None).equals(frame)
+
+
+def test_dose_columns_give_mg_and_the_body_size_used(adult):
+    # 10 mg/m² at √(179 × 82 / 3600) = 2.019 m² = 20.2 mg; 2 mg/kg at 82 kg = 164 mg
+    table = treatments_table(adult, hide_dates=False).set_index("row")
+    dex = table[table["drug"] == "dexamethasone"].iloc[0]
+    assert dex["dose"] == "10 mg/m² (20.2 mg at 2.02 m²)"
+    assert dex["body size"] == (
+        "BSA 2.02 m² (Mosteller) from 179 cm on Day 0 (2024-12-20 07:00) "
+        "and 82 kg on Day 0 (2024-12-20 07:00)"
+    )
+    given, _ = state_on(adult, 10)  # the day panel: Day N only
+    anakinra = given.set_index("drug").loc["anakinra"]
+    assert (anakinra["dose"], anakinra["body size"]) == (
+        "2 mg/kg (164 mg at 82 kg)",
+        "weight 82 kg on Day 0 07:00",
+    )
