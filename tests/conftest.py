@@ -50,3 +50,12 @@ def rows_of(table: str) -> int:
     """The spreadsheet row number the next appended row will have."""
     lines = (BUNDLED / f"{table}.csv").read_text(encoding="utf-8").splitlines()
     return len(lines) + 1
+
+
+ADULT = bundled_case_path("adult-aosd-mas")
+
+
+@pytest.fixture(scope="session")
+def adult() -> Case:
+    """The second bundled case: an adult man, SI units, doses by weight and body surface."""
+    return load_case(ADULT)

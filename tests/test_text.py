@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from timeline.text import dose_text, mg_text, short_frequency
+from timeline.text import (
+    body_size_text,
+    dose_labels,
+    dose_text,
+    first_fitting,
+    mg_text,
+    short_frequency,
+    significant,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,3 +44,52 @@ def test_mg_text_switches_to_grams_from_1_g():
 def test_short_frequency_keeps_what_the_catalogue_does_not_know():
     assert short_frequency("three times daily") == "tid"
     assert short_frequency("at night") == "at night"
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        # adult case: 10 mg/m² at √(179 × 82 / 3600) = 2.0192 m² = 20.19 mg (3 figures: 20.2)
+        ((10, "mg/m2", "daily", False, 20.192, 2.0192), "10 mg/m² daily (20.2 mg at 2.02 m²)"),
+        ((2, "mg/kg", "twice daily", False, 164.0, 82.0), "2 mg/kg bid (164 mg at 82 kg)"),
+        ((150, "mg/m2", "once", True, 302.88, 2.0192), "150 mg/m² (303 mg at 2.02 m²)"),
+        ((30, "mg/kg", "daily", False, 1080.0, 36.0), "30 mg/kg daily (1.08 g at 36 kg)"),
+        ((500, "ug/kg", "daily", False, 19.25, 38.5), "500 mcg/kg daily (19.3 mg at 38.5 kg)"),
+        ((2, "IU/kg", "daily", False, math.nan, 82.0), "2 IU/kg daily (164 IU at 82 kg)"),
+        ((2, "mg/kg", "daily", False, math.nan, math.nan), "2 mg/kg daily (no weight recorded)"),
+        ((10, "mg", "twice daily", False, 10.0, math.nan), "10 mg bid"),  # in mg: nothing added
+    ],
+)
+def test_dose_text_gives_the_mg_of_a_dose_by_weight_or_surface(args, text):
+    assert dose_text(*args) == text
+
+
+def test_dose_labels_always_carry_their_unit():
+    assert dose_labels(10, "mg/m2", "daily", False, 20.192, 2.0192) == (
+        "10 mg/m² daily (20.2 mg at 2.02 m²)",
+        "10 mg/m² daily",
+        "10 mg/m²",
+    )
+    # '50 mg' would read as the daily dose of 50 mg twice daily: never shortened to it
+    assert dose_labels(50, "mg", "twice daily", False) == ("50 mg bid",)
+
+
+def test_body_size_text_names_the_size_and_when_it_was_measured():
+    assert body_size_text("kg", 82.0, "Day 0") == "weight 82 kg on Day 0"
+    assert body_size_text("m2", 82.0, "Day 0", 179.0, "Day -3", 2.0192) == (
+        "BSA 2.02 m² (Mosteller) from 179 cm on Day -3 and 82 kg on Day 0"
+    )
+    assert body_size_text("", 82.0, "Day 0") == ""
+
+
+@pytest.mark.parametrize(("value", "rounded"), [(20.192, 20.2), (164.0, 164.0), (1234.5, 1230.0)])
+def test_three_significant_figures(value, rounded):
+    assert significant(value) == rounded
+
+
+def test_first_fitting_label_or_none():
+    labels = ("10 mg/m² daily", "10 mg/m²")
+    # 0.62 em a character at 10 px plus 12 px padding: 14 characters need 98.8 px
+    assert first_fitting(labels, 99, 10) == "10 mg/m² daily"
+    assert first_fitting(labels, 98, 10) == "10 mg/m²"
+    assert first_fitting(labels, 10, 10) == ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -102,13 +100,6 @@ def test_editor_changes_are_applied_like_the_editor_shows_them():
 
 # --- lab columns: fever, precision, units, where a reference range comes from -----------
 
-ADULT = Path(__file__).resolve().parents[1] / "data" / "adult-aosd-mas"
-
-
-@pytest.fixture(scope="module")
-def adult():
-    return load_case(ADULT)
-
 
 @pytest.mark.parametrize(
     ("which", "time", "day"),
@@ -161,3 +152,20 @@ def test_the_girls_default_ranges_are_named_the_childrens(bundled):
     }
     # a test with no range names no origin
     assert set(table.loc[table["test"] == "Temperature", "reference from"]) == {""}
+
+
+def test_dose_columns_give_mg_and_the_body_size_used(adult):
+    # 10 mg/m² at √(179 × 82 / 3600) = 2.019 m² = 20.2 mg; 2 mg/kg at 82 kg = 164 mg
+    table = treatments_table(adult, hide_dates=False).set_index("row")
+    dex = table[table["drug"] == "dexamethasone"].iloc[0]
+    assert dex["dose"] == "10 mg/m² (20.2 mg at 2.02 m²)"
+    assert dex["body size"] == (
+        "BSA 2.02 m² (Mosteller) from 179 cm on Day 0 (2024-12-20 07:00) "
+        "and 82 kg on Day 0 (2024-12-20 07:00)"
+    )
+    given, _ = state_on(adult, 10)  # the day panel: Day N only
+    anakinra = given.set_index("drug").loc["anakinra"]
+    assert (anakinra["dose"], anakinra["body size"]) == (
+        "2 mg/kg (164 mg at 82 kg)",
+        "weight 82 kg on Day 0 07:00",
+    )

@@ -185,3 +185,51 @@ def test_course_text_of_an_ongoing_course_of_pulses_only():
 )
 def test_criteria_text(runs, text):
     assert criteria_text(runs) == text
+
+
+def test_cumulative_glucocorticoid_names_its_days_the_taper_and_the_weights(bundled):
+    # issue 13: "Cumulative glucocorticoid 14,800 mg" said neither over which days nor that
+    # the taper was still going nor which weights. Hand-worked per kg: 13,680 mg to Day 59
+    # (2000-02-29) at 36 kg = 380.0 mg/kg; from Day 60, weighed 38.5 kg on Day 59: prednisone
+    # 25×6 + 20×14 + 17.5×14 + 15×14 + 12.5×14 + 10×6 = 1,120 mg / 38.5 = 29.1; total 409
+    text = dict(summary_table(bundled, None))["Cumulative glucocorticoid"]
+    assert text == (
+        "14,800 mg prednisone-equivalent, Day 0 to Day 127 "
+        "(taper ongoing at the end of the record); "
+        "409 mg/kg by each day's weight: 36 kg (Day 0), 38.5 kg (Day 59)"
+    )
+    assert summary_lines(case_summary(bundled, None))[2] == f"Cumulative glucocorticoid {text}"
+
+
+def test_cumulative_glucocorticoid_of_the_adult_case(adult):
+    # hydrocortisone 12.5 (one dose from 18:00) + 50 × 6; MP pulses 1,250 × 3; dexamethasone
+    # 20.19 mg × 6.667 × 14 + 10.10 mg × 6.667 × 14; prednisolone 40 × 14 + 20 × 14 + 10 × 10
+    # (Day 66 to Day 75, the end of the record) = 7,830 mg, from Day 0 to Day 75
+    text = dict(summary_table(adult, None))["Cumulative glucocorticoid"]
+    assert text.startswith(
+        "7,830 mg prednisone-equivalent, Day 0 to Day 75 (taper ongoing at the end of the record)"
+    )
+    assert text.endswith("by each day's weight: 82 kg (Day 0), 79 kg (Day 33)")  # 2025-01-22
+
+
+def test_courses_by_surface_and_weight_give_mg_and_the_body_size_used(adult):
+    rows = dict(summary_table(adult, None))
+    # 10 mg/m² and 5 mg/m² at √(179 × 82 / 3600) = 2.019 m²: 20.2 and 10.1 mg
+    assert rows["Dexamethasone"] == (
+        "Day 10 to Day 37: 10 mg/m² daily (20.2 mg at 2.02 m²) → "
+        "5 mg/m² daily (10.1 mg at 2.02 m²); "
+        "BSA 2.02 m² (Mosteller) from 179 cm on Day 0 and 82 kg on Day 0"
+    )
+    assert rows["Anakinra"] == (
+        "from Day 7, ongoing: 2 mg/kg bid (164 mg at 82 kg) → 100 mg daily; weight 82 kg on Day 0"
+    )
+    assert rows["Etoposide"].startswith("Day 13 to Day 20: 150 mg/m² (303 mg at 2.02 m²) ×2")
+
+
+def test_no_glucocorticoid_is_said_so():
+    from timeline.derive.summary import Cumulative, Summary
+    from timeline.wording import glucocorticoid_text
+
+    none = Cumulative(0.0, None, None, None, False, False, ())
+    summary = Summary(None, "", "", None, None, none, None)
+    assert glucocorticoid_text(summary) == "0 mg prednisone-equivalent (no glucocorticoid recorded)"

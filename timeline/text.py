@@ -1,8 +1,30 @@
-"""How a dose is written, the same on the figure, the page and the slides."""
+"""How a dose is written, the same on the figure, the tables, the page and the slides.
+
+One function, :func:`dose_text`, writes every dose: as entered (amount, unit,
+frequency) and, for a dose by weight or body surface, the mg it came to and
+the body size it used: "10 mg/m² daily (20.2 mg at 2.02 m²)". Precision:
+
+- a dose in mg worked out from weight or surface area: 3 significant figures.
+  Weights are recorded to 2–3 figures (82 kg, 38.5 kg) and Mosteller's BSA is an
+  estimate, so a fourth figure would be noise; three keep what a bedside check
+  needs (20.2 mg, not 20 mg nor 20.19 mg; 164 mg; 303 mg).
+- body surface area: 2 decimals (m² to 0.01, about 0.5 % at an adult's 2 m²), as
+  charts and dosing tables write it.
+- a weight or height: as recorded.
+- a dose as entered: as entered.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 from . import catalogue as cat
+
+# Units as the bedside reads them. "mcg", not "µg": the µ is misread as "m" (ISMP list of
+# error-prone abbreviations) [K].
+_UNIT_TEXT = {"mg/m2": "mg/m²", "g/m2": "g/m²", "ug": "mcg", "ug/kg": "mcg/kg"}
+_SIZE_UNIT = {"kg": "kg", "m2": "m²"}
 
 
 def short_frequency(frequency: str) -> str:
@@ -10,15 +32,127 @@ def short_frequency(frequency: str) -> str:
     return cat.short_frequencies().get(frequency, frequency)
 
 
-def dose_text(dose: float, unit: str, frequency: str | None = None, single: bool = False) -> str:
-    """'10 mg', or with its frequency '10 mg bid': the dose per administration as entered.
+def unit_text(unit: str) -> str:
+    """A dose unit typeset: 'mg/m²' for 'mg/m2', 'mcg' for 'ug'; others as they are."""
+    return _UNIT_TEXT.get(unit, unit)
 
-    A single administration is written without a frequency ('288 mg').
-    """
-    text = f"{dose:g} {unit}"
-    return text if frequency is None or single else f"{text} {short_frequency(frequency)}"
+
+def significant(value: float, figures: int = 3) -> float:
+    """``value`` rounded to ``figures`` significant figures, halves up as written by hand
+    (19.25 → 19.3, where ``round`` would give 19.2); 0 and NaN as they are."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    scale = 10.0 ** (figures - 1 - math.floor(math.log10(abs(value))))
+    return math.copysign(math.floor(abs(value) * scale + 0.5), value) / scale
 
 
 def mg_text(mg: float) -> str:
     """A dose in mg, in grams from 1 g up ('1 g', '500 mg')."""
     return f"{mg / 1000:g} g" if mg >= 1000 else f"{mg:g} mg"
+
+
+def scaled_text(dose: float, unit: str, mg: float, size: float) -> str:
+    """What a per-kg or per-m² dose came to: '20.2 mg at 2.02 m²'; '' for any other unit.
+
+    ``mg`` is the amount per administration (NaN when unknown), ``size`` the weight
+    (kg) or body surface area (m²) it used (NaN when not recorded). A unit without a
+    mass (IU/kg) is worked out in its own unit ('164 IU at 82 kg').
+    """
+    per, to_mg = cat.dose_unit_factors().get(unit, ("", math.nan))
+    if not per:
+        return ""
+    if math.isnan(size):
+        return "no height and weight recorded" if per == "m2" else "no weight recorded"
+    if math.isnan(to_mg):
+        amount = f"{significant(dose * size):,g} {unit.split('/')[0]}"
+    else:
+        amount = mg_text(significant(mg))
+    body = f"{size:.2f} m²" if per == "m2" else f"{size:g} kg"
+    return f"{amount} at {body}"
+
+
+def dose_text(
+    dose: float,
+    unit: str,
+    frequency: str | None = None,
+    single: bool = False,
+    mg: float | None = None,
+    size: float | None = None,
+) -> str:
+    """Every dose the product shows: '10 mg bid', '10 mg/m² daily (20.2 mg at 2.02 m²)'.
+
+    The dose per administration as entered, its unit typeset, then its frequency
+    when one is given (a single administration has none: '288 mg'); a dose by
+    weight or surface area is followed by the mg it came to and the weight (kg)
+    or BSA (m²) it used: pass ``mg`` and ``size`` (from
+    :func:`timeline.derive.dose_details`; NaN when unknown). Without them, the
+    dose as entered only.
+    """
+    text = f"{dose:g} {unit_text(unit)}"
+    if frequency is not None and not single:
+        text = f"{text} {short_frequency(frequency)}"
+    if mg is None and size is None:
+        return text
+    scaled = scaled_text(
+        dose, unit, math.nan if mg is None else mg, math.nan if size is None else size
+    )
+    return f"{text} ({scaled})" if scaled else text
+
+
+def dose_labels(
+    dose: float,
+    unit: str,
+    frequency: str | None,
+    single: bool,
+    mg: float | None = None,
+    size: float | None = None,
+) -> tuple[str, ...]:
+    """Labels for a mark, longest first, every one with its unit.
+
+    The whole :func:`dose_text`, then the dose as entered with its frequency, then
+    (only when daily or single) without it: '50 mg' for 50 mg twice daily would be
+    read as the daily dose. A label is never a bare number ('50', '50 bid').
+    """
+    labels = [
+        dose_text(dose, unit, frequency, single, mg, size),
+        dose_text(dose, unit, frequency, single),
+    ]
+    if single or frequency in (None, "daily"):
+        labels.append(dose_text(dose, unit))
+    return tuple(dict.fromkeys(labels))
+
+
+def body_size_text(
+    per: str,
+    weight_kg: float,
+    weight_when: str,
+    height_cm: float = math.nan,
+    height_when: str = "",
+    bsa_m2: float = math.nan,
+) -> str:
+    """The body size a dose used, with when it was measured: 'weight 82 kg on Day 0', or
+    'BSA 2.02 m² (Mosteller) from 179 cm on Day 0 and 82 kg on Day 0'; '' for a dose in mg.
+
+    ``weight_when`` and ``height_when`` are written by the caller (Day N, with the date
+    unless dates are hidden).
+    """
+    if per not in _SIZE_UNIT:
+        return ""
+    weight = "no weight recorded" if math.isnan(weight_kg) else f"{weight_kg:g} kg on {weight_when}"
+    if per == "kg":
+        return f"weight {weight}"
+    height = "no height recorded" if math.isnan(height_cm) else f"{height_cm:g} cm on {height_when}"
+    bsa = "BSA not known" if math.isnan(bsa_m2) else f"BSA {bsa_m2:.2f} m² (Mosteller)"
+    return f"{bsa} from {height} and {weight}"
+
+
+def first_fitting(labels: Sequence[str], room_px: float, font_px: float, pad_px: float = 12) -> str:
+    """The first label that fits ``room_px`` at this font size; '' when none does.
+
+    A character is about 0.62 em wide in the product's sans-serif; ``pad_px`` keeps
+    a bar's text off its edges.
+    """
+    for label in labels:
+        if len(label) * font_px * 0.62 + pad_px <= room_px:
+            return label
+    return ""

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue as cat
-from .derive import DAY
+from .derive import DAY, dose_details
 from .derive.flags import sample_flags
 from .derive.summary import day_of, response_treatments
 from .errors import Problem
 from .model import Case
 from .numbers import number_text, range_text, reference_origin, shown_value, unit_text
-from .text import dose_text
+from .text import body_size_text, dose_text
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -38,11 +38,31 @@ def _when(case: Case, times: pd.Series, hide_dates: bool) -> list[str]:
     return out
 
 
-def _dose_columns(t: pd.DataFrame) -> dict[str, Any]:
-    """What was given: dose as entered, how often, how, which kind of course."""
+def _dose_columns(case: Case, t: pd.DataFrame, hide_dates: bool = True) -> dict[str, Any]:
+    """What was given: dose as entered (with its mg when by weight or surface area), the
+    body size that used and when it was measured, how often, how, which kind of course."""
+    d = dose_details(t, case.labs)
+    size = d["weight_kg"].where(d["per"] == "kg", d["bsa_m2"])
+    weighed = _when(case, d["weight_date"], hide_dates)
+    measured = _when(case, d["height_date"], hide_dates)
     return {
-        "dose": [dose_text(d, u) for d, u in zip(t["dose"], t["dose_unit"], strict=True)],
+        "dose": [
+            dose_text(dose, unit, mg=mg, size=s)
+            for dose, unit, mg, s in zip(t["dose"], t["dose_unit"], d["dose_mg"], size, strict=True)
+        ],
         "frequency": t["frequency"],
+        "body size": [
+            body_size_text(*values)
+            for values in zip(
+                d["per"],
+                d["weight_kg"],
+                weighed,
+                d["height_cm"],
+                measured,
+                d["bsa_m2"],
+                strict=True,
+            )
+        ],
         "route": t["route"],
         "kind": t["kind"],
     }
@@ -94,7 +114,7 @@ def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:
             "class": t["drug_class"].map(classes).astype(str),
             "start": _when(case, t["start"], hide_dates),
             "end": np.where(t["single"], "single dose", np.where(t["ongoing"], "ongoing", end)),
-            **_dose_columns(t),
+            **_dose_columns(case, t, hide_dates),
             "note": t["note"],
             "row": t["row"],
         }
@@ -147,7 +167,7 @@ def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     last = (t["end"].dt.normalize() + DAY).where(~t["ongoing"], pd.Timestamp.max)
     last = last.where(~t["single"], t["start"].dt.normalize() + DAY)
     given = t[(t["start"] < end) & (last > start)]
-    given = pd.DataFrame({"drug": given["drug_input"], **_dose_columns(given)})
+    given = pd.DataFrame({"drug": given["drug_input"], **_dose_columns(case, given)})
     labs = case.labs[case.labs["time"] < end].sort_values("time").groupby("test").tail(1)
     labs = pd.DataFrame(
         {

@@ -19,7 +19,7 @@ from .derive.summary import (
     treatment_courses,
 )
 from .model import Case
-from .text import dose_text
+from .text import body_size_text, dose_text
 
 
 def patient_text(summary: Summary) -> str:
@@ -39,10 +39,20 @@ def key_days(summary: Summary) -> list[tuple[str, int]]:
 
 
 def glucocorticoid_text(summary: Summary) -> str:
-    """'14,800 mg prednisone-equivalent', with mg/kg when known."""
-    text = f"{summary.cumulative_pred_mg:,.0f} mg prednisone-equivalent"
-    if summary.cumulative_pred_mg_kg is not None:
-        text += f" ({summary.cumulative_pred_mg_kg:,.0f} mg/kg)"
+    """'14,800 mg prednisone-equivalent, Day 0 to Day 127 (taper ongoing at the end of the
+    record); 409 mg/kg by each day's weight: 36 kg (Day 0), 38.5 kg (Day 59)': what it sums, over which days,
+    whether it was still going, and the weights the per-kg figure used."""
+    c = summary.cumulative
+    text = f"{c.pred_mg:,.0f} mg prednisone-equivalent"
+    if c.first_day is None:
+        return f"{text} (no glucocorticoid recorded)"
+    text += f", Day {c.first_day} to Day {c.last_day}"
+    if c.ongoing:
+        still = "taper ongoing" if c.taper else "still given"
+        text += f" ({still} at the end of the record)"
+    if c.pred_mg_kg is not None:
+        weights = ", ".join(f"{kg:g} kg (Day {day})" for kg, day in c.weights)
+        text += f"; {c.pred_mg_kg:,.0f} mg/kg by each day's weight: {weights}"
     return text
 
 
@@ -130,14 +140,32 @@ def summary_lines(summary: Summary) -> list[str]:
 
 def doses_text(doses: Sequence[Dose]) -> str:
     """'5 mg bid → 10 mg bid': each dose once, in order; a single dose given more than
-    once shows its count ('288 mg ×2')."""
-    texts = [dose_text(d.amount, d.unit, d.frequency, d.single) for d in doses]
+    once shows its count ('288 mg ×2'); a dose by weight or surface area its mg."""
+    texts = [dose_text(d.amount, d.unit, d.frequency, d.single, d.mg, d.size) for d in doses]
     singles = Counter(text for text, d in zip(texts, doses, strict=True) if d.single)
     return " → ".join(f"{t} ×{singles[t]}" if singles[t] > 1 else t for t in dict.fromkeys(texts))
 
 
+def sizes_text(doses: Sequence[Dose]) -> str:
+    """The body sizes doses by weight or surface area used, each once, with the Day it was
+    measured: 'weight 82 kg, Day 0'; '' when every dose was in mg."""
+    texts = [
+        body_size_text(
+            d.per,
+            d.weight_kg,
+            f"Day {d.weight_day}",
+            d.height_cm,
+            f"Day {d.height_day}",
+            d.size,
+        )
+        for d in doses
+    ]
+    return "; ".join(t for t in dict.fromkeys(texts) if t)
+
+
 def course_text(course: Course) -> str:
-    """'Day 24 to Day 113: 5 mg bid → 10 mg bid' (with pulses, when there were any)."""
+    """'Day 24 to Day 113: 5 mg bid → 10 mg bid' (with pulses, when there were any, and
+    the body size a dose by weight or surface area used)."""
     when = (
         f"from Day {course.first_day}, ongoing"
         if course.last_day is None
@@ -145,9 +173,12 @@ def course_text(course: Course) -> str:
     )
     parts = [doses_text(course.doses)] if course.doses else []
     if course.pulse_days:
-        pulse_dose = " / ".join(dict.fromkeys(dose_text(d.amount, d.unit) for d in course.pulses))
+        pulse_dose = " / ".join(
+            dict.fromkeys(dose_text(d.amount, d.unit, mg=d.mg, size=d.size) for d in course.pulses)
+        )
         parts.append(f"pulses {pulse_dose} on {course.pulse_days} days")
-    return f"{when}: " + "; ".join(parts)
+    sizes = sizes_text((*course.doses, *course.pulses))
+    return f"{when}: " + "; ".join(parts) + (f"; {sizes}" if sizes else "")
 
 
 def criteria_text(runs: Sequence[tuple[int, int]]) -> str:

@@ -30,7 +30,7 @@ def test_summary_of_the_bundled_case(bundled):
     # hand-worked: MP 24 mg bid = 60 mg/day prednisone-equivalent on 22 days (Days 0-2,
     # 6-9, 13-16, 20-30) = 1,320; pulses 1 g × 1.25 on 9 days = 11,250; prednisone taper
     # 50×7 + 40×7 + 35×7 + 30×7 + 25×7 + 20×14 + 17.5×14 + 15×14 + 12.5×14 + 10×6 = 2,230
-    assert summary.cumulative_pred_mg == pytest.approx(14_800)
+    assert summary.cumulative.pred_mg == pytest.approx(14_800)
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +204,15 @@ def test_courses_keep_every_dose_as_entered(bundled):
 
 def test_criteria_runs_are_first_and_last_day(bundled):
     assert criteria_days(bundled) == [(3, 34)]  # met from Day 3; next lab day not met is 38
+
+
+def test_cumulative_glucocorticoid_states_what_it_sums(bundled, adult):
+    c = case_summary(bundled, None).cumulative
+    # MP from Day 0; the prednisone taper's last step is still given on Day 127, the
+    # record's last day
+    assert (c.first_day, c.last_day, c.ongoing, c.taper) == (0, 127, True, True)
+    assert c.weights == ((36.0, 0), (38.5, 59))
+    assert c.pred_mg_kg == pytest.approx(13_680 / 36 + 1_120 / 38.5)
+    a = case_summary(adult, None).cumulative
+    assert (a.first_day, a.last_day, a.ongoing) == (0, 75, True)
+    assert a.weights == ((82.0, 0), (79.0, 33))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from timeline import catalogue as cat
-from timeline.figures import build_figures
+from timeline.figures import FigureOptions, build_figure, build_figures
 
 from .conftest import text_of, traces_on
 
@@ -53,9 +57,19 @@ def test_dose_changes_are_separate_segments_with_boundaries(timeline):
     assert "10 mg bid" in rux.text
 
 
-def test_pulse_days_are_markers_labelled_with_the_dose(timeline):
+def test_pulse_days_are_markers_labelled_with_the_dose(bundled, timeline):
     (pulses,) = [t for t in timeline.data if t.name == "Pulse day (dose per day)"]
     assert len(pulses.x) == 9  # three rounds of three days
+    # the whole course: 6.2 px a day, a round has 3 days between two bars (19 px), too few
+    # for '1 g' (24 px): the dose stays in the hover rather than spill over the bars
+    assert not any(pulses.text)
+    assert all("1 g daily" in h for h in pulses.customdata)
+    # Days 0-30: 26 px a day, room for it above each round's middle day
+    zoomed = build_figure(
+        bundled,
+        FigureOptions(window=(bundled.anchor_time, bundled.anchor_time + pd.Timedelta(days=30))),
+    )
+    (pulses,) = [t for t in zoomed.data if t.name == "Pulse day (dose per day)"]
     assert [t for t in pulses.text if t] == ["1 g", "1 g", "1 g"]
 
 
@@ -75,15 +89,63 @@ def test_ongoing_therapy_is_open_ended(timeline):
 @pytest.mark.parametrize(
     ("frequency", "allowed"),
     [
-        ("daily", {"50 mg daily", "50 mg", "50", ""}),
-        ("twice daily", {"50 mg bid", "50 bid", ""}),
-        ("weekly", {"50 mg weekly", "50 weekly", ""}),
+        ("daily", {"50 mg daily", "50 mg", ""}),
+        ("twice daily", {"50 mg bid", ""}),
+        ("weekly", {"50 mg weekly", ""}),
     ],
 )
-def test_a_short_bar_never_loses_a_frequency_other_than_daily(frequency, allowed):
+def test_a_short_bar_never_loses_a_frequency_other_than_daily_nor_its_unit(frequency, allowed):
+    # issue 13: narrow bars showed '2 qid', '500', '1.25'; '50 bid' beside '75 mg bid'
     from timeline.figures.lanes import bar_label
 
     row = {"dose": 50.0, "dose_unit": "mg", "frequency": frequency, "single": False}
+    row |= {"dose_mg": 50.0, "size": float("nan")}
     labels = {bar_label(row, days, 10.0, 14) for days in np.linspace(0.5, 20, 80)}
     assert labels <= allowed
-    assert len(labels) >= 3  # each shorter form is reached as the bar narrows
+    assert len(labels) == len(allowed)  # each shorter form is reached as the bar narrows
+
+
+# a number in a label is followed by its unit (mg, g, mcg, IU, mg/kg, mg/m², kg, m²)
+_BARE_NUMBER = re.compile(r"\d(?![\d.,]|\s?(?:mg|g\b|mcg|IU|kg|m²))")
+
+
+@pytest.mark.parametrize("theme", ["screen", "slide"])
+@pytest.mark.parametrize("case_name", ["bundled", "adult"])
+def test_no_label_on_a_lane_is_a_number_without_its_unit(request, case_name, theme):
+    case = request.getfixturevalue(case_name)
+    for name, figure in build_figures(case, FigureOptions(theme=theme)).items():
+        labels = [
+            str(text)
+            for trace in json.loads(figure.to_json())["data"]
+            if trace.get("yaxis", "y") == "y" and trace.get("name") != "Clinical course"
+            for text in trace.get("text") or []
+            if text
+        ]
+        bare = [label for label in labels if _BARE_NUMBER.search(label)]
+        assert not bare, (name, bare)
+
+
+def test_doses_by_surface_and_weight_show_their_mg_and_body_size(adult):
+    figure = build_figure(adult)
+    bars = {t.name: t for t in figure.data if t.type == "bar"}
+    dex, anakinra = bars["Dexamethasone"], bars["Anakinra"]
+    # 10 mg/m² at √(179 × 82 / 3600) = 2.019 m²: 20.2 mg; 2 mg/kg at 82 kg: 164 mg
+    assert "10 mg/m² daily (20.2 mg at 2.02 m²)" in dex.customdata[0]
+    assert (
+        "BSA 2.02 m² (Mosteller) from 179 cm on Day 0 (2024-12-20 07:00) and 82 kg"
+        in (dex.customdata[0])
+    )
+    assert "2 mg/kg bid (164 mg at 82 kg)" in anakinra.customdata[0]
+    assert "weight 82 kg on Day 0 (2024-12-20 07:00)" in anakinra.customdata[0]
+    assert anakinra.text[0] == "2 mg/kg bid (164 mg at 82 kg)"  # it fits: 35 days
+
+
+def test_a_bar_starts_at_its_time_of_day_and_a_short_one_is_labelled_beside_it(adult):
+    slide = build_figure(adult, FigureOptions(theme="slide"))
+    (hydrocortisone,) = [t for t in slide.data if t.type == "bar" and t.name == "Hydrocortisone"]
+    # from 2024-12-20 18:00 (Day 0.75) to the end of 2024-12-26 (Day 7)
+    assert (hydrocortisone.base[0], hydrocortisone.x[0]) == (0.75, 6.25)
+    # 6.25 days at 9 px a day is too short for '50 mg qid' at 14 px: written to its right
+    assert list(hydrocortisone.text) == ["50 mg qid"]
+    assert list(hydrocortisone.textposition) == ["outside"]
+    assert hydrocortisone.outsidetextfont.color == hydrocortisone.marker.color

@@ -18,20 +18,35 @@ from .days import (
     window_end,
     window_start,
 )
-from .doses import body_surface_area, daily_dose_mg, dose_mg, doses_mg, latest_values, value_at
+from .doses import (
+    DOSE_COLUMNS,
+    body_surface_area,
+    daily_dose_mg,
+    dose_arrays,
+    dose_details,
+    dose_mg,
+    doses_mg,
+    latest_measured,
+    latest_values,
+    value_at,
+)
 from .flags import lab_flags
 from .glucocorticoids import glucocorticoid_days
 
 __all__ = [
     "DAY",
+    "DOSE_COLUMNS",
     "MAS_TESTS",
     "body_surface_area",
     "daily_dose_mg",
     "day_number",
+    "dose_arrays",
+    "dose_details",
     "dose_mg",
     "doses_mg",
     "glucocorticoid_days",
     "lab_flags",
+    "latest_measured",
     "latest_values",
     "mas_2016",
     "reanchor",

@@ -18,6 +18,7 @@ from ..model import Case
 from . import (
     DAY,
     day_number,
+    dose_details,
     glucocorticoid_days,
     mas_2016,
     record_end,
@@ -76,6 +77,25 @@ class Response:
 
 
 @dataclass(frozen=True)
+class Cumulative:
+    """The glucocorticoid course summed, and what the sum covers.
+
+    ``first_day`` to ``last_day`` (inclusive) are the first and last days with a
+    glucocorticoid dose; when one is still given at the end of the record the sum
+    stops at the record's last day and ``ongoing`` says so (``taper``: the row still
+    going is a taper step). ``weights`` are the (kg, Day measured) the per-kg sum used.
+    """
+
+    pred_mg: float
+    pred_mg_kg: float | None  # None unless every day's dose has a weight
+    first_day: int | None  # None: no glucocorticoid in the record
+    last_day: int | None
+    ongoing: bool
+    taper: bool
+    weights: tuple[tuple[float, int], ...]
+
+
+@dataclass(frozen=True)
 class Summary:
     """The header facts of a case, every number computed here and tested."""
 
@@ -84,19 +104,26 @@ class Summary:
     diagnosis: str
     admission_day: int | None
     mas_onset_day: int | None
-    cumulative_pred_mg: float
-    cumulative_pred_mg_kg: float | None  # None unless every day's dose has a weight
+    cumulative: Cumulative  # prednisone-equivalent, over stated days
     response: Response | None  # None when no treatment is chosen or it was never given
 
 
 @dataclass(frozen=True)
 class Dose:
-    """One treatment row's dose as entered: amount per administration, unit, frequency."""
+    """One treatment row's dose as entered: amount per administration, unit, frequency;
+    for a dose by weight or surface area, the mg it came to and the body size it used."""
 
     amount: float
     unit: str
     frequency: str
     single: bool
+    mg: float = float("nan")  # per administration; NaN when unknown (IU, no weight)
+    per: str = ""  # 'kg', 'm2' or '' (a dose in mg)
+    size: float = float("nan")  # the weight (kg) or BSA (m², Mosteller) the dose used
+    weight_kg: float = float("nan")
+    weight_day: int | None = None  # Day the weight was measured
+    height_cm: float = float("nan")  # per m² only
+    height_day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -273,23 +300,41 @@ def response_to(case: Case, treatment: str, horizon_days: int = 7) -> Response |
 def case_summary(case: Case, treatment: str | None = None, horizon_days: int = 7) -> Summary:
     """The header facts: who, key days, cumulative glucocorticoid, response to ``treatment``."""
     admission, onset = (resolve_anchor(case.events, a) for a in ("admission", "mas onset"))
-    steroids = glucocorticoid_days(
-        case.treatments, case.labs, record_end(case.treatments, case.events, case.labs)
-    )
-    per_kg = (
-        float(steroids["pred_mg_kg"].sum())
-        if len(steroids) and steroids["pred_mg_kg"].notna().all()
-        else None
-    )
     return Summary(
         age_years=case.info.age_years,
         sex=case.info.sex,
         diagnosis=case.info.diagnosis,
         admission_day=None if admission is None else day_of(case, admission),
         mas_onset_day=None if onset is None else day_of(case, onset),
-        cumulative_pred_mg=float(steroids["pred_mg"].sum()) if len(steroids) else 0.0,
-        cumulative_pred_mg_kg=per_kg,
+        cumulative=cumulative_glucocorticoid(case),
         response=response_to(case, treatment, horizon_days) if treatment else None,
+    )
+
+
+def cumulative_glucocorticoid(case: Case) -> Cumulative:
+    """Prednisone-equivalent summed from the first glucocorticoid day to the last (an
+    ongoing course: to the end of the record), with the weights the per-kg sum used."""
+    end = record_end(case.treatments, case.events, case.labs)
+    steroids = glucocorticoid_days(case.treatments, case.labs, end)
+    gc = case.treatments[case.treatments["drug"].map(cat.is_glucocorticoid).astype(bool)]
+    still = gc[gc["ongoing"] & (gc["start"] < end)]
+    if not len(steroids):
+        return Cumulative(0.0, None, None, None, False, False, ())
+    given = steroids[steroids["pred_mg"] > 0]
+    per_kg = float(given["pred_mg_kg"].sum()) if given["pred_mg_kg"].notna().all() else None
+    used = given.dropna(subset=["weight_kg"]).drop_duplicates(["weight_kg", "weight_date"])
+    weights = tuple(
+        (float(kg), day_of(case, pd.Timestamp(when)))
+        for kg, when in zip(used["weight_kg"], used["weight_date"], strict=True)
+    )
+    return Cumulative(
+        pred_mg=float(steroids["pred_mg"].sum()),
+        pred_mg_kg=per_kg,
+        first_day=day_of(case, pd.Timestamp(steroids["date"].iloc[0])),
+        last_day=day_of(case, pd.Timestamp(steroids["date"].iloc[-1])),
+        ongoing=bool(len(still)),
+        taper=bool((still["kind"] == "taper").any()),
+        weights=weights if per_kg is not None else (),
     )
 
 
@@ -330,10 +375,29 @@ def window_presets(case: Case, treatment: str | None = None) -> dict[str, Window
     return presets
 
 
-def _doses(rows: pd.DataFrame) -> tuple[Dose, ...]:
-    """Each row's dose as entered, in row order."""
-    columns = rows[["dose", "dose_unit", "frequency", "single"]]
-    return tuple(Dose(*values) for values in columns.itertuples(index=False, name=None))
+def _size_day(case: Case, when) -> int | None:
+    """The Day a body size was measured; None when it never was."""
+    return None if pd.isna(when) else day_of(case, pd.Timestamp(when))
+
+
+def _doses(case: Case, rows: pd.DataFrame) -> tuple[Dose, ...]:
+    """Each row's dose as entered, in row order, with its mg and the body size it used."""
+    d = dose_details(rows, case.labs)
+    size = d["weight_kg"].where(d["per"] == "kg", d["bsa_m2"])
+    columns = (
+        rows["dose"].astype(float).tolist(),
+        rows["dose_unit"].astype(str).tolist(),
+        rows["frequency"].astype(str).tolist(),
+        rows["single"].astype(bool).tolist(),
+        d["dose_mg"].tolist(),
+        d["per"].astype(str).tolist(),
+        size.tolist(),
+        d["weight_kg"].tolist(),
+        [_size_day(case, when) for when in d["weight_date"]],
+        d["height_cm"].tolist(),
+        [_size_day(case, when) for when in d["height_date"]],
+    )
+    return tuple(Dose(*values) for values in zip(*columns, strict=True))
 
 
 def _course(case: Case, drug: str, rows: pd.DataFrame) -> Course:
@@ -349,8 +413,8 @@ def _course(case: Case, drug: str, rows: pd.DataFrame) -> Course:
         drug=drug,
         first_day=day_of(case, rows["start"].min()),
         last_day=None if last is None else day_of(case, last),
-        doses=_doses(rows[rows["kind"] != "pulse"]),
-        pulses=_doses(pulses),
+        doses=_doses(case, rows[rows["kind"] != "pulse"]),
+        pulses=_doses(case, pulses),
         pulse_days=int(pulse_days),
     )
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
-from ..derive import DAY
+from ..derive import DAY, dose_arrays
 from ..model import Case
-from ..text import dose_text, short_frequency
+from ..text import body_size_text, dose_labels, dose_text, first_fitting
 from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
@@ -51,16 +52,38 @@ def lanes(case: Case, options: FigureOptions) -> pd.DataFrame:
     return pd.DataFrame([r[1:] for r in rows], columns=columns)
 
 
-def row_dose_text(row: dict) -> str:
-    """'10 mg bid', '1 g daily', '288 mg' — the dose as entered, unit and frequency."""
-    return dose_text(row["dose"], row["dose_unit"], row["frequency"], row["single"])
+def row_dose_text(row: dict, frequency: bool = True) -> str:
+    """'10 mg bid', '10 mg/m² daily (20.2 mg at 2.02 m²)', '288 mg': the dose as every view
+    writes it (:func:`timeline.text.dose_text`)."""
+    return dose_text(
+        row["dose"],
+        row["dose_unit"],
+        row["frequency"] if frequency else None,
+        row["single"],
+        row["dose_mg"],
+        row["size"],
+    )
+
+
+def row_labels(row: dict, frequency: bool = True) -> tuple[str, ...]:
+    """A mark's labels, longest first, each with its unit (a pulse's dose is per day)."""
+    return dose_labels(
+        row["dose"],
+        row["dose_unit"],
+        row["frequency"] if frequency else None,
+        row["single"],
+        row["dose_mg"],
+        row["size"],
+    )
 
 
 def record_text(row: dict, named: bool = True) -> str:
     """The whole treatment record for the hover, every user string escaped.
 
     ``row`` carries its start and end already written for the axis (``start_when``,
-    ``end_when``); ``named=False`` leaves out the drug when the trace's template shows it.
+    ``end_when``) and the body size a dose by weight or surface area used
+    (``size_text``); ``named=False`` leaves out the drug when the trace's template
+    shows it.
     """
     if row["single"]:
         when = f"given {row['start_when']}"
@@ -78,35 +101,24 @@ def record_text(row: dict, named: bool = True) -> str:
     if row["kind"]:
         head.append(escape(row["kind"]))
     lines = [", ".join(head)] if head else []
-    dose = dose_text(row["dose"], row["dose_unit"])
-    lines += [f"{escape(dose)} {escape(row['frequency'])}, {escape(route)}", when]
+    lines.append(f"{escape(row_dose_text(row))}, {escape(route)}")
+    if row["size_text"]:
+        lines.append(escape(row["size_text"]))
+    lines.append(when)
     if row["note"]:
         lines.append(f"<i>{escape(row['note'])}</i>")
     return "<br>".join(lines)
 
 
-def fits(label: str, days: float, px_per_day: float, font_px: float) -> bool:
-    """Whether a label fits inside a bar of ``days`` at this font size."""
-    return len(label) * font_px * 0.62 + 12 <= days * px_per_day
-
-
 def bar_label(row: dict, days: float, px_per_day: float, font_px: float) -> str:
-    """The longest label that fits the bar: '50 mg daily', '50 mg', '50'; else nothing.
+    """The longest label that fits inside the bar, every one with its unit; else ''.
 
-    Only 'daily' is ever left out: '50 mg' for 50 mg twice daily or '15 mg' for 15 mg
-    weekly would be read as the daily dose. Those shorten to '50 bid', then to nothing
-    (the hover and the summary keep the whole record).
+    '10 mg/m² daily (20.2 mg at 2.02 m²)', '10 mg/m² daily', '10 mg/m²'. Only
+    'daily' is ever left out: '50 mg' for 50 mg twice daily would be read as the
+    daily dose. A bar too short for any of them has its label placed beside it
+    (:func:`_place_labels`) or left to the hover.
     """
-    dose = f"{row['dose']:g}"
-    labels: tuple[str, ...]
-    if row["single"] or row["frequency"] == "daily":
-        labels = (row_dose_text(row), dose_text(row["dose"], row["dose_unit"]), dose)
-    else:
-        labels = (row_dose_text(row), f"{dose} {short_frequency(row['frequency'])}")
-    for label in labels:
-        if fits(label, days, px_per_day, font_px):
-            return label
-    return ""
+    return first_fitting(row_labels(row), days * px_per_day, font_px)
 
 
 def lane_traces(
@@ -119,7 +131,7 @@ def lane_traces(
 ) -> list[dict]:
     """Bars for dosing periods, diamonds for pulse days, dots for single doses."""
     by_drug: dict[str, list[dict]] = {}
-    for row in _records(case.treatments, axis, table, options.hide_dates):
+    for row in _records(case, axis, table, options.hide_dates):
         by_drug.setdefault(row["drug"], []).append(row)
     traces: list[dict] = []
     for drug, y, colour, label in zip(
@@ -127,6 +139,21 @@ def lane_traces(
     ):
         traces += _lane(by_drug.get(drug, []), y, colour, label, axis, theme, px_per_day)
     return traces
+
+
+@dataclass
+class _Mark:
+    """One labelled thing in a lane, in days from the window's start: a bar (a dosing
+    period) or a marker (a pulse round, a single dose) whose label is centred above it."""
+
+    row: dict
+    first: float  # where the mark begins
+    last: float  # where it ends (a bar with its label beside it: where the label ends)
+    bar: bool
+    labels: tuple[str, ...]
+    centre: float = 0.0  # a marker's label
+    label: str = ""
+    outside: bool = False  # a bar's label placed beside it, to its right
 
 
 def _lane(
@@ -140,12 +167,95 @@ def _lane(
 ) -> list[dict]:
     """One drug's lane: its dosing periods, then its pulse days, then its single doses."""
     periods = [r for r in rows if not r["single"] and r["kind"] != "pulse"]
-    traces = _bars(periods, y, colour, label, axis, theme, px_per_day) if periods else []
     pulses = [r for r in rows if r["kind"] == "pulse"]
     singles = [r for r in rows if r["single"] and r["kind"] != "pulse"]
-    traces += _pulses(pulses, y, colour, axis, theme)
-    traces += _singles(singles, y, colour, axis, theme)
+    bars = [_bar_mark(r, axis) for r in periods]
+    rounds = [_pulse_mark(r, axis) for r in pulses]
+    dots = [_single_mark(r, axis) for r in singles]
+    _place_labels(bars, [m for m in (*rounds, *dots) if m.labels], axis, theme, px_per_day)
+    traces = _bars(bars, y, colour, label, axis, theme) if bars else []
+    traces += _pulses(rounds, y, colour, axis, theme)
+    traces += _singles(dots, y, colour, axis, theme)
     return traces
+
+
+def _days(axis: TimeAxis, time) -> float:
+    """A moment in days from the window's start, clipped to the window."""
+    days = (pd.Timestamp(time) - axis.start) / DAY
+    return min(max(days, 0.0), axis.span_days)
+
+
+def _bar_mark(row: dict, axis: TimeAxis) -> _Mark:
+    first, last = _days(axis, row["start_time"]), _days(axis, row["end_time"])
+    return _Mark(row, first, last, True, row_labels(row))
+
+
+def _round_days(row: dict, axis: TimeAxis) -> np.ndarray:
+    """A pulse row's days in the window (their midnights)."""
+    days = np.arange(row["day0"], row["end_time"], np.timedelta64(1, "D"))
+    first = axis.start.to_datetime64().astype("datetime64[D]")
+    return days[(days >= first) & (days < axis.end.to_datetime64())]
+
+
+def _pulse_mark(row: dict, axis: TimeAxis) -> _Mark:
+    """A pulse round: its dose per day (the diamonds count the days), over its middle day."""
+    days = _round_days(row, axis)
+    if not len(days):
+        return _Mark(row, 0.0, 0.0, False, ())
+    middle = days[len(days) // 2] + np.timedelta64(12, "h")
+    first, last = _days(axis, days[0]), _days(axis, days[-1] + np.timedelta64(1, "D"))
+    return _Mark(row, first, last, False, row_labels(row, False), _days(axis, middle))
+
+
+def _single_mark(row: dict, axis: TimeAxis) -> _Mark:
+    first = _days(axis, row["day0"])
+    centre = _days(axis, row["day0"] + np.timedelta64(12, "h"))
+    return _Mark(
+        row,
+        first,
+        _days(axis, row["day0"] + np.timedelta64(1, "D")),
+        False,
+        row_labels(row),
+        centre,
+    )
+
+
+def _place_labels(
+    bars: list[_Mark], markers: list[_Mark], axis: TimeAxis, theme: Theme, px_per_day: float
+) -> None:
+    """Label each mark with the longest of its labels that has room, the same rule in
+    every lane: a bar's inside it, else just right of it when the lane is free up to the
+    next mark; a marker's centred above it, no wider than halfway to the next marker or
+    up to the nearest bar. A mark without room keeps its dose in the hover only."""
+    font = theme.small
+    for bar in bars:
+        bar.label = first_fitting(bar.labels, (bar.last - bar.first) * px_per_day, font)
+        if bar.label:
+            continue
+        ahead = [m.first for m in (*bars, *markers) if m is not bar and m.first >= bar.last]
+        room = min([*ahead, axis.span_days]) - bar.last
+        bar.label = first_fitting(bar.labels, room * px_per_day, font, _BESIDE_PAD)
+        if bar.label:
+            bar.outside = True
+            bar.last += _text_px(bar.label, font) / px_per_day
+    for marker in markers:
+        half = [marker.centre, axis.span_days - marker.centre]  # the plot's edges
+        for other in (*bars, *markers):
+            if other is marker:
+                continue
+            if other.bar:
+                half.append(max(other.first - marker.centre, marker.centre - other.last))
+            else:  # each of two marker labels may take half the distance between them
+                half.append(abs(other.centre - marker.centre) / 2)
+        room = 2 * max(min(half), 0.0) * px_per_day
+        marker.label = first_fitting(marker.labels, room, font, _BESIDE_PAD)
+
+
+_BESIDE_PAD = 4  # px around a label outside a bar: none of a bar's inner padding
+
+
+def _text_px(label: str, font_px: float) -> float:
+    return len(label) * font_px * 0.62 + _BESIDE_PAD
 
 
 _RECORD = (
@@ -164,23 +274,48 @@ _RECORD = (
 
 
 def _end_times(t: pd.DataFrame, day0: np.ndarray, axis: TimeAxis) -> np.ndarray:
-    """Where each treatment's marks end: the midnight after its last day, the window's
-    end while ongoing, the midnight after ``day0`` for a single dose."""
+    """Where each treatment's marks end: the midnight after its last day (an end date is
+    the last day given), its end time when one is given, the window's end while ongoing,
+    the midnight after ``day0`` for a single dose."""
     day = np.timedelta64(1, "D")
-    end_time = t["end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") + day
-    end_time = end_time.astype("datetime64[ns]")
+    end = t["end"].to_numpy(dtype="datetime64[ns]")
+    midnight = end.astype("datetime64[D]").astype("datetime64[ns]")
+    end_time = np.where(end == midnight, (midnight + day).astype("datetime64[ns]"), end)
     end_time = np.where(t["ongoing"].to_numpy(dtype=bool), axis.end.to_datetime64(), end_time)
     return np.where(t["single"].to_numpy(dtype=bool), day0 + day, end_time)
 
 
-def _records(t: pd.DataFrame, axis: TimeAxis, table: pd.DataFrame, hide_dates: bool) -> list[dict]:
+def _size_texts(details: dict[str, np.ndarray], axis: TimeAxis, hide_dates: bool) -> list[str]:
+    """The body size each dose by weight or surface area used, with when it was measured."""
+    if not (details["per"] != "").any():
+        return [""] * len(details["per"])
+    weighed = axis.whens(details["weight_date"], hide_dates)
+    measured = axis.whens(details["height_date"], hide_dates)
+    return [
+        body_size_text(per, kg, w_when, cm, h_when, bsa)
+        for per, kg, w_when, cm, h_when, bsa in zip(
+            details["per"].tolist(),
+            details["weight_kg"].tolist(),
+            weighed,
+            details["height_cm"].tolist(),
+            measured,
+            details["bsa_m2"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _records(case: Case, axis: TimeAxis, table: pd.DataFrame, hide_dates: bool) -> list[dict]:
     """The treatment rows on a lane and in the window, as dicts, with where their marks go.
 
-    ``day0``: the first day's midnight; ``end_time``: the midnight after the last
-    day (the window's end while ongoing, the next midnight for a single dose).
+    ``start_time``: the start, its time of day honoured; ``day0``: the first day's
+    midnight; ``end_time``: the midnight after the last day, or the end time when one is
+    given (the window's end while ongoing, the next midnight for a single dose);
+    ``dose_mg`` and ``size`` (kg or m²) for a dose by weight or surface area.
     """
+    t = case.treatments
     start = t["start"].to_numpy(dtype="datetime64[ns]")
-    day0 = start.astype("datetime64[D]")
+    day0 = start.astype("datetime64[D]").astype("datetime64[ns]")
     end_time = _end_times(t, day0, axis)
     shown = np.flatnonzero(
         np.isin(t["drug"].to_numpy(), table["drug"].to_numpy())
@@ -188,7 +323,12 @@ def _records(t: pd.DataFrame, axis: TimeAxis, table: pd.DataFrame, hide_dates: b
         & (start < axis.end.to_datetime64())
     )
     columns = {name: t[name].to_numpy()[shown].tolist() for name in _RECORD}
-    columns["day0"] = day0[shown].astype("datetime64[ns]")
+    details = {k: v[shown] for k, v in dose_arrays(t, case.labs).items()}
+    columns["dose_mg"] = details["dose_mg"].tolist()
+    columns["size"] = details["size"].tolist()
+    columns["size_text"] = _size_texts(details, axis, hide_dates)
+    columns["start_time"] = start[shown]
+    columns["day0"] = day0[shown]
     columns["end_time"] = end_time[shown]
     columns["start_when"] = axis.whens(start[shown], hide_dates)
     columns["end_when"] = axis.whens(t["end"].to_numpy(dtype="datetime64[ns]")[shown], hide_dates)
@@ -197,28 +337,22 @@ def _records(t: pd.DataFrame, axis: TimeAxis, table: pd.DataFrame, hide_dates: b
 
 
 def _bars(
-    periods: list[dict],
-    y: int,
-    colour: str,
-    label: str,
-    axis: TimeAxis,
-    theme: Theme,
-    px_per_day: float,
+    marks: list[_Mark], y: int, colour: str, label: str, axis: TimeAxis, theme: Theme
 ) -> list[dict]:
-    """A bar per dosing period, its dose written inside when it fits; arrows where ongoing."""
-    starts = [r["day0"] for r in periods]
-    ends = [r["end_time"] for r in periods]
-    base, length = axis.span(starts, ends)
-    visible_days = length if axis.days else length / 86_400_000
+    """A bar per dosing period, its dose written inside (or beside it) when it has room;
+    arrows where ongoing."""
+    periods = [m.row for m in marks]
+    base, length = axis.span([r["start_time"] for r in periods], [r["end_time"] for r in periods])
     known = periods[0]["drug_known"]
     hover = [record_text(r, named=not known) for r in periods]
     # a known drug's catalogue name is safe in the template; user text never is
     template = (f"<b>{escape(label)}</b><br>" if known else "") + "%{customdata}<extra></extra>"
-    text = [
-        escape(bar_label(r, d, px_per_day, theme.small))
-        for r, d in zip(periods, visible_days, strict=True)
-    ]
-    traces = [_lane_bar(base, length, y, label, colour, 1.5, text, "white", hover, template, theme)]
+    text = [escape(m.label) for m in marks]
+    bar = _lane_bar(base, length, y, label, colour, 1.5, text, "white", hover, template, theme)
+    if any(m.outside for m in marks):
+        bar["textposition"] = ["outside" if m.outside else "inside" for m in marks]
+        bar["outsidetextfont"] = {"color": colour, "size": theme.small}
+    traces = [bar]
     open_ended = [
         h
         for r, h in zip(periods, hover, strict=True)
@@ -247,34 +381,33 @@ def _ongoing_arrows(
     )
 
 
-def _pulses(rows: list[dict], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
-    """A diamond on every pulse day; the round's dose written once, above it."""
-    first, last = axis.start.to_datetime64().astype("datetime64[D]"), axis.end.to_datetime64()
+def _pulses(marks: list[_Mark], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
+    """A diamond on every pulse day; the round's dose per day written once, above its
+    middle day, when it has room."""
     xs, custom, text = [], [], []
-    for r in rows:
-        days = np.arange(r["day0"], r["end_time"], np.timedelta64(1, "D"))
-        days = days[(days >= first) & (days < last)]
-        hover = record_text(r)
-        label = escape(dose_text(r["dose"], r["dose_unit"]))  # per day; the diamonds count the days
+    for m in marks:
+        days = _round_days(m.row, axis)
+        hover = record_text(m.row)
         xs.append(days + np.timedelta64(12, "h"))
         custom += [hover] * len(days)
-        text += ["" if i != len(days) // 2 else label for i in range(len(days))]
+        text += ["" if i != len(days) // 2 else escape(m.label) for i in range(len(days))]
     if not custom:
         return []
     x = axis.x(np.concatenate(xs))
     return [_marks(x, y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)]
 
 
-def _singles(rows: list[dict], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
-    """A single administration (an infusion) is a dot on its day, labelled with its dose."""
-    if not rows:
+def _singles(marks: list[_Mark], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
+    """A single administration (an infusion) is a dot on its day, labelled with its dose
+    when it has room."""
+    if not marks:
         return []
     return [
         _marks(
-            axis.x([r["day0"] + np.timedelta64(12, "h") for r in rows]),
+            axis.x([m.row["day0"] + np.timedelta64(12, "h") for m in marks]),
             y,
-            [escape(row_dose_text(r)) for r in rows],
-            [record_text(r) for r in rows],
+            [escape(m.label) for m in marks],
+            [record_text(m.row) for m in marks],
             "circle",
             1.5,
             "Single dose or infusion",

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..derive import glucocorticoid_days
 from ..model import Case
-from ..text import mg_text
+from ..text import mg_text, significant
 from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
@@ -25,19 +25,22 @@ def steroid_unit(options: FigureOptions, days: pd.DataFrame) -> tuple[str, str]:
 
 
 def _hover(days: pd.DataFrame, axis: TimeAxis, hide_dates: bool) -> list[str]:
-    """Per day: the dose, per kg when known, the cumulative dose, a pulse, the drugs."""
+    """Per day: the dose, per kg at the weight used (and when it was measured), the
+    cumulative dose, a pulse, the drugs."""
+    weighed = axis.whens(days["weight_date"].to_numpy(), hide_dates)
     return [
-        f"{when}<br><b>{mg:.4g} mg/day</b> prednisone-equivalent"
-        + (f" ({mg_kg:.2f} mg/kg/day)" if not np.isnan(mg_kg) else "")
+        f"{when}<br><b>{significant(mg):,g} mg/day</b> prednisone-equivalent"
+        + (f" ({mg_kg:.2f} mg/kg/day at {kg:g} kg, {at})" if not np.isnan(mg_kg) else "")
         + f"<br>cumulative {total:,.0f} mg"
-        + (f"<br>methylprednisolone pulse {pulse:g} mg" if pulse else "")
+        + (f"<br>methylprednisolone pulse {mg_text(significant(pulse))}" if pulse else "")
         + (f"<br>from {drugs}" if drugs else "")
-        for when, mg, mg_kg, total, pulse, drugs in zip(
+        for when, mg, mg_kg, kg, at, total, pulse, drugs in zip(
             axis.whens(days["date"].to_numpy(), hide_dates),
-            *(
-                days[c].to_numpy().tolist()
-                for c in ("pred_mg", "pred_mg_kg", "pred_mg_total", "pulse_mp_mg", "drugs")
-            ),
+            days["pred_mg"].to_numpy().tolist(),
+            days["pred_mg_kg"].to_numpy().tolist(),
+            days["weight_kg"].to_numpy().tolist(),
+            weighed,
+            *(days[c].to_numpy().tolist() for c in ("pred_mg_total", "pulse_mp_mg", "drugs")),
             strict=True,
         )
     ]
@@ -131,10 +134,13 @@ def _pulse_labels(mg: np.ndarray, run: np.ndarray) -> tuple[list[str], str]:
     else each round's dose under its middle day."""
     if (mg == mg[0]).all():
         text = [""] * len(mg)
-        text[-1] = f"MP {mg_text(mg[0])}/day, off scale"
+        text[-1] = f"MP {mg_text(significant(mg[0]))}/day, off scale"
         return text, "middle right"
     text = []
     for r in np.unique(run):
         days = np.flatnonzero(run == r)
-        text += [f"MP {mg_text(mg[d])}" if i == len(days) // 2 else "" for i, d in enumerate(days)]
+        text += [
+            f"MP {mg_text(significant(mg[d]))}" if i == len(days) // 2 else ""
+            for i, d in enumerate(days)
+        ]
     return text, "bottom center"
