@@ -61,7 +61,7 @@ def test_met_and_labs_only_days_are_shaded_apart_each_over_exactly_its_days(bund
     # a day N covers [N, N + 1) on the axis. Regression: the shading ran to Day 38, the
     # next sample, twelve days past defervescence (Day 26).
     assert criteria_shading(build_figure(bundled)) == [
-        (3.0, 28.0, "MAS 2016 met (fever + labs)", CRITERIA_BAND),
+        (3.0, 28.0, "MAS 2016 fever + labs", CRITERIA_BAND),
         (28.0, 37.0, "MAS 2016 labs only", LABS_ONLY_BAND),
     ]
     assert CRITERIA_BAND != LABS_ONLY_BAND
@@ -81,7 +81,7 @@ def test_criteria_shading_is_clipped_to_the_window(bundled):
 def test_the_labs_only_view_shades_every_laboratory_day_alike(bundled):
     # tocilizumab blunts fever (CLINICAL.md §3c): the laboratory rule alone, Day 3–36
     shading = criteria_shading(build_figure(bundled, FigureOptions(criteria="labs")))
-    assert shading == [(3.0, 37.0, "MAS 2016 labs (fever aside)", CRITERIA_BAND)]
+    assert shading == [(3.0, 37.0, "MAS 2016 by labs", CRITERIA_BAND)]
 
 
 def test_without_any_fever_record_the_shading_says_met_by_labs(case_folder):
@@ -101,12 +101,12 @@ def test_without_any_fever_record_the_shading_says_met_by_labs(case_folder):
 
 def test_the_legend_names_each_rule_shaded(bundled):
     names = [t.name for t in build_figure(bundled).data if t.hoverinfo == "skip" and t.name]
-    assert {"MAS 2016 met (fever + labs)", "MAS 2016 labs only"} <= set(names)
-    shapes = [{"name": "MAS 2016 labs (fever aside)", "fillcolor": CRITERIA_BAND}] * 2
+    assert {"MAS 2016 fever + labs", "MAS 2016 labs only"} <= set(names)
+    shapes = [{"name": "MAS 2016 by labs", "fillcolor": CRITERIA_BAND}] * 2
     entries = legend_traces(("labs",), SCREEN, 3, shapes)
-    criteria = [e for e in entries if e["name"].startswith("MAS 2016 labs")]
+    criteria = [e for e in entries if e["name"] in CRITERIA_NAMES.values()]
     assert [(e["name"], e["marker"]["color"]) for e in criteria] == [
-        ("MAS 2016 labs (fever aside)", "rgba(204, 121, 167, 0.5)")
+        ("MAS 2016 by labs", "rgba(204, 121, 167, 0.5)")
     ]
     nothing_shaded = legend_traces(("labs",), SCREEN, 3, [])
     assert not set(CRITERIA_NAMES.values()) & {e["name"] for e in nothing_shaded}
@@ -123,10 +123,10 @@ def test_the_shading_covers_the_days_the_summary_names(name, view):
     shading = criteria_shading(build_figure(case, FigureOptions(criteria=view)))
     runs = criteria_days(case)
     if view == "labs":
-        expected = [(a, b + 1, "MAS 2016 labs (fever aside)") for a, b in runs.labs]
+        expected = [(a, b + 1, "MAS 2016 by labs") for a, b in runs.labs]
     else:
         expected = sorted(
-            [(a, b + 1, "MAS 2016 met (fever + labs)") for a, b in runs.met]
+            [(a, b + 1, "MAS 2016 fever + labs") for a, b in runs.met]
             + [(a, b + 1, "MAS 2016 labs only") for a, b in runs.labs_only]
         )
     assert [(x0, x1, n) for x0, x1, n, _ in shading] == expected

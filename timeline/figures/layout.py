@@ -147,8 +147,8 @@ def _day_ticks(axis: TimeAxis) -> dict:
 
 
 def _legend_entry_px(theme: Theme) -> int:
-    # room for the longest name, "MAS 2016 met (fever + labs)" (27 characters)
-    return theme.small * 14
+    # room for about 21 characters ("MAS 2016 fever + labs"): a longer name runs into the next
+    return theme.small * 12
 
 
 def _legend_rows(entries: int, theme: Theme) -> int:
@@ -178,11 +178,11 @@ def _legend_markers(parts: tuple[str, ...], theme: Theme) -> list[tuple[str, dic
 
 
 # The legend's name of each kind of MAS 2016 shading (figures.overlays), which says
-# which rule it is, and its colour
+# which rule it is (short: one legend entry's width), and its colour
 CRITERIA_NAMES = {
-    "met": "MAS 2016 met (fever + labs)",
-    "labs only": "MAS 2016 labs only",
-    "labs": "MAS 2016 labs (fever aside)",  # the labs-only view: tocilizumab blunts fever
+    "met": "MAS 2016 fever + labs",  # criteria met: fever and the laboratory rule
+    "labs only": "MAS 2016 labs only",  # the laboratory rule without fever
+    "labs": "MAS 2016 by labs",  # the labs-only view, fever aside: tocilizumab blunts fever
     "met by labs": "MAS 2016 met by labs",  # the case records no fever (CLINICAL.md §3c)
 }
 CRITERIA_COLOURS = {
