@@ -72,7 +72,9 @@ def test_choosing_labs(app):
 
 
 @pytest.mark.parametrize(
-    ("window", "expected"), [("MAS episode", [0.0, 45.0]), ("Ruxolitinib course", [17.0, 128.0])]
+    # MAS episode: onset Day 3 − 3 to 7 days after the last criteria day (Day 36)
+    ("window", "expected"),
+    [("MAS episode", [0.0, 44.0]), ("Ruxolitinib course", [17.0, 128.0])],
 )
 def test_window_presets(app, window, expected):
     app.selectbox(key=f"window:{KEY}").set_value(window).run()

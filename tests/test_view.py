@@ -9,6 +9,7 @@ from timeline import load_case
 from timeline.derive.summary import default_treatment
 from timeline.view import (
     apply_editor_changes,
+    criteria_on,
     labs_table,
     notes_from_editor,
     plain,
@@ -34,6 +35,21 @@ def test_state_on_a_day_shows_ongoing_and_single_doses(bundled):
     assert given["drug"].tolist() == ["prednisone"]
     given, _ = state_on(bundled, 5)
     assert "tocilizumab" in given["drug"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (3, "met (fever + labs)"),  # tests/derive/test_criteria.py: met Day 3–27
+        (27, "met (fever + labs)"),  # 38.6 °C on Day 25 is still in the window
+        (28, "laboratory criteria only"),  # labs only Day 28–36
+        (37, "not assessable"),  # no value in Day 35–37
+        (38, "not met"),  # ferritin 620
+        (-5, "not assessable"),  # before any lab
+    ],
+)
+def test_the_day_panel_shows_the_criteria_status_the_figure_shades(bundled, day, text):
+    assert criteria_on(bundled, day) == f"MAS 2016 criteria on Day {day}: {text}"
 
 
 def test_the_default_treatment_is_offered(bundled):

@@ -8,6 +8,7 @@ from timeline import load_case
 from timeline.datasets import bundled_case_path
 from timeline.derive.summary import (
     Course,
+    CriteriaRuns,
     Dose,
     FerritinValue,
     FeverCourse,
@@ -18,6 +19,7 @@ from timeline.derive.summary import (
 )
 from timeline.wording import (
     course_text,
+    criteria_line,
     criteria_text,
     doses_text,
     patient_text,
@@ -160,7 +162,20 @@ def test_summary_table_of_the_bundled_case(bundled):
     assert rows["Methylprednisolone"] == "Day 0 to Day 30: 24 mg bid; pulses 1 g on 9 days"
     assert rows["Tocilizumab"] == "Day 5 to Day 19: 288 mg ×2"
     assert rows["Cumulative glucocorticoid"].startswith("14,800 mg prednisone-equivalent")
-    assert rows["MAS 2016 criteria met by labs"] == "Day 3 to Day 34"
+    # the days the figure shades (tests/derive/test_criteria.py); regression: "Day 3 to
+    # Day 34" beside shading to Day 38, neither needing fever
+    assert rows["MAS 2016 criteria"] == (
+        "met (fever + labs): Day 3 to Day 27; laboratory criteria only: Day 28 to Day 36"
+    )
+
+
+def test_summary_table_of_the_adult_case():
+    adult = load_case(bundled_case_path("adult-aosd-mas"))
+    rows = dict(summary_table(adult, None))
+    assert rows["MAS 2016 criteria"] == (
+        "met (fever + labs): Day 7 to Day 11; laboratory criteria only: "
+        "Day 12 to Day 16, Day 18 to Day 20, Day 23 to Day 25"
+    )
 
 
 def test_doses_are_written_once_in_order_with_the_count_of_single_doses():
@@ -181,10 +196,25 @@ def test_course_text_of_an_ongoing_course_of_pulses_only():
 
 @pytest.mark.parametrize(
     ("runs", "text"),
-    [([], "not met on any lab day"), ([(3, 3), (5, 9)], "Day 3, Day 5 to Day 9")],
+    [
+        (CriteriaRuns((), (), (), True), "not met on any day with labs"),
+        (
+            CriteriaRuns(((3, 3), (5, 9)), (), ((3, 3), (5, 9)), True),
+            "met (fever + labs): Day 3, Day 5 to Day 9",
+        ),
+        (
+            CriteriaRuns((), ((12, 16),), ((12, 16),), True),
+            "met (fever + labs): no day; laboratory criteria only: Day 12 to Day 16",
+        ),
+        (
+            CriteriaRuns(((3, 36),), (), ((3, 36),), False),
+            "met by labs (fever not recorded): Day 3 to Day 36",
+        ),
+    ],
 )
 def test_criteria_text(runs, text):
     assert criteria_text(runs) == text
+    assert criteria_line(runs) == f"MAS 2016 criteria {text}"
 
 
 def test_cumulative_glucocorticoid_names_its_days_the_taper_and_the_weights(bundled):

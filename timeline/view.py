@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import catalogue as cat
 from .derive import DAY, dose_details
+from .derive.criteria import mas_2016_days, status_on, status_text
 from .derive.flags import sample_flags
 from .derive.summary import day_of, response_treatments
 from .errors import Problem
@@ -177,6 +178,14 @@ def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return given.reset_index(drop=True), labs.reset_index(drop=True)
+
+
+def criteria_on(case: Case, day: int, window_days: float = 3) -> str:
+    """'MAS 2016 criteria on Day 27: met (fever + labs)': the day's status, as the figure
+    shades it and the summary counts it (one definition: timeline.derive.criteria)."""
+    status = mas_2016_days(case.labs, case.events, window_days)
+    words = status_text(status_on(status, case.anchor_time + day * DAY), status.fever_recorded)
+    return f"MAS 2016 criteria on Day {day}: {words}"
 
 
 def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:

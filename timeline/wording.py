@@ -7,8 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 from . import catalogue as cat
+from .derive.criteria import LABS_ONLY, MET, STATUS_TEXT, status_text
 from .derive.summary import (
     Course,
+    CriteriaRuns,
     Dose,
     FerritinValue,
     FeverCourse,
@@ -181,10 +183,29 @@ def course_text(course: Course) -> str:
     return f"{when}: " + "; ".join(parts) + (f"; {sizes}" if sizes else "")
 
 
-def criteria_text(runs: Sequence[tuple[int, int]]) -> str:
-    """'Day 3 to Day 37, Day 40'; 'not met on any lab day' when there is no run."""
+def _runs_text(runs: Sequence[tuple[int, int]]) -> str:
+    """'Day 3 to Day 37, Day 40'; 'no day' when there is no run."""
     days = [f"Day {a} to Day {b}" if a != b else f"Day {a}" for a, b in runs]
-    return ", ".join(days) or "not met on any lab day"
+    return ", ".join(days) or "no day"
+
+
+def criteria_text(runs: CriteriaRuns) -> str:
+    """'met (fever + labs): Day 3 to Day 27; laboratory criteria only: Day 28 to Day 36'.
+
+    The same days the figure shades. Where the case records no fever at all:
+    'met by labs (fever not recorded): Day 3 to Day 36' (CLINICAL.md §3c).
+    """
+    if not runs.labs:
+        return "not met on any day with labs"
+    parts = [f"{status_text(MET, runs.fever_recorded)}: {_runs_text(runs.met)}"]
+    if runs.labs_only:
+        parts.append(f"{STATUS_TEXT[LABS_ONLY]}: {_runs_text(runs.labs_only)}")
+    return "; ".join(parts)
+
+
+def criteria_line(runs: CriteriaRuns) -> str:
+    """The criteria as one line of the page header: 'MAS 2016 criteria met (fever + labs): …'."""
+    return f"MAS 2016 criteria {criteria_text(runs)}"
 
 
 def summary_table(case: Case, treatment: str | None) -> list[tuple[str, str]]:
@@ -194,7 +215,7 @@ def summary_table(case: Case, treatment: str | None) -> list[tuple[str, str]]:
     rows += [(label, f"Day {day}") for label, day in key_days(summary)]
     rows += [(cat.drug_label(c.drug), course_text(c)) for c in treatment_courses(case)]
     rows.append(("Cumulative glucocorticoid", glucocorticoid_text(summary)))
-    rows.append(("MAS 2016 criteria met by labs", criteria_text(criteria_days(case))))
+    rows.append(("MAS 2016 criteria", criteria_text(criteria_days(case))))
     if summary.response is not None:
         r = summary.response
         rows.append((f"Response to {cat.drug_label(r.treatment)}", response_text(r)))

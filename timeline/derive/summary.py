@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import groupby
 
 import numpy as np
 import pandas as pd
@@ -20,10 +19,10 @@ from . import (
     day_number,
     dose_details,
     glucocorticoid_days,
-    mas_2016,
     record_end,
     resolve_anchor,
 )
+from .criteria import criteria_periods, mas_2016_days
 
 Window = tuple[pd.Timestamp | None, pd.Timestamp | None]
 
@@ -339,21 +338,19 @@ def cumulative_glucocorticoid(case: Case) -> Cumulative:
 
 
 def _mas_episode(case: Case) -> Window | None:
-    """From 3 days before onset (or the first day the criteria were met) to 7 days after
-    the criteria stopped being met (or were last met); None without either."""
-    status = mas_2016(case.labs)
-    met = status[status["status"] == "met"]
+    """From 3 days before onset (or the first day of a MAS 2016 period, if earlier) to
+    7 days after the last day of the last period; None without either.
+
+    The periods are those the figure shades and the summary names (met, and
+    laboratory criteria only): :func:`criteria_days`.
+    """
+    periods = criteria_periods(mas_2016_days(case.labs, case.events), "labs")
     onset = resolve_anchor(case.events, "mas onset")
-    if not len(met) and onset is None:
+    if not periods and onset is None:
         return None
-    first = min(x for x in (onset, met["date"].min() if len(met) else None) if x is not None)
-    later = (
-        status[(status["date"] > met["date"].max()) & (status["status"] != "met")]
-        if len(met)
-        else status.iloc[:0]
-    )
-    last = later["date"].min() if len(later) else (met["date"].max() if len(met) else first)
-    return first - 3 * DAY, last + 7 * DAY
+    starts = [x for x in (onset, periods[0][0] if periods else None) if x is not None]
+    last = periods[-1][1] if periods else min(starts)
+    return min(starts) - 3 * DAY, last + DAY + 7 * DAY  # the last day counted whole
 
 
 def _treatment_window(case: Case, treatment: str) -> Window:
@@ -429,16 +426,30 @@ def treatment_courses(case: Case) -> list[Course]:
     return [_course(case, str(drug), rows) for drug, rows in groups]
 
 
-def criteria_days(case: Case) -> list[tuple[int, int]]:
-    """Runs of lab days on which the MAS 2016 criteria were met by labs (first, last)."""
-    status = mas_2016(case.labs)
-    days = [day_of(case, pd.Timestamp(date)) for date in status["date"]]
-    runs: list[tuple[int, int]] = []
-    for met, run in groupby(zip(days, status["status"] == "met", strict=True), key=lambda x: x[1]):
-        if met:
-            run_days = [day for day, _ in run]
-            runs.append((run_days[0], run_days[-1]))
-    return runs
+@dataclass(frozen=True)
+class CriteriaRuns:
+    """The MAS 2016 periods as (first Day N, last Day N), both days counted.
+
+    ``met``: fever and the laboratory rule (or the laboratory rule alone where the
+    case records no fever: ``fever_recorded`` False); ``labs_only``: the laboratory
+    rule without fever; ``labs``: every day of the laboratory rule (the labs-only view).
+    """
+
+    met: tuple[tuple[int, int], ...]
+    labs_only: tuple[tuple[int, int], ...]
+    labs: tuple[tuple[int, int], ...]
+    fever_recorded: bool
+
+
+def criteria_days(case: Case, window_days: float = 3) -> CriteriaRuns:
+    """The days of each MAS 2016 period: the days the figure shades, as Day N."""
+    status = mas_2016_days(case.labs, case.events, window_days)
+
+    def runs(which) -> tuple[tuple[int, int], ...]:
+        periods = criteria_periods(status, which)
+        return tuple((day_of(case, first), day_of(case, last)) for first, last in periods)
+
+    return CriteriaRuns(runs("met"), runs("labs only"), runs("labs"), status.fever_recorded)
 
 
 # Names that moved to the text and the page's tables, still importable from here

@@ -6,6 +6,7 @@ the browser, so room for labels is reserved in proportion to the font size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .axis import TimeAxis
@@ -15,6 +16,7 @@ from .theme import (
     GRID,
     INK,
     LAB_LINE,
+    LABS_ONLY_BAND,
     MUTED,
     OUT_OF_RANGE,
     REFERENCE_BAND,
@@ -145,6 +147,7 @@ def _day_ticks(axis: TimeAxis) -> dict:
 
 
 def _legend_entry_px(theme: Theme) -> int:
+    # room for about 21 characters ("MAS 2016 fever + labs"): a longer name runs into the next
     return theme.small * 12
 
 
@@ -171,12 +174,37 @@ def _legend_markers(parts: tuple[str, ...], theme: Theme) -> list[tuple[str, dic
             ("Out of range", {"symbol": "circle", "color": OUT_OF_RANGE, "size": m + 1}),
             ("Reference range", {"symbol": "square", "color": reference, "size": m + 5}),
         ]
-    if "labs" in parts or "lanes" in parts:
-        criteria = CRITERIA_BAND.replace("0.16", "0.5")
-        entries.append(
-            ("MAS 2016 met by labs", {"symbol": "square", "color": criteria, "size": m + 5})
-        )
     return entries
+
+
+# The legend's name of each kind of MAS 2016 shading (figures.overlays), which says
+# which rule it is (short: one legend entry's width), and its colour
+CRITERIA_NAMES = {
+    "met": "MAS 2016 fever + labs",  # criteria met: fever and the laboratory rule
+    "labs only": "MAS 2016 labs only",  # the laboratory rule without fever
+    "labs": "MAS 2016 by labs",  # the labs-only view, fever aside: tocilizumab blunts fever
+    "met by labs": "MAS 2016 met by labs",  # the case records no fever (CLINICAL.md §3c)
+}
+CRITERIA_COLOURS = {
+    "met": CRITERIA_BAND,
+    "labs only": LABS_ONLY_BAND,
+    "labs": CRITERIA_BAND,
+    "met by labs": CRITERIA_BAND,
+}
+
+
+def _criteria_markers(criteria: Sequence[dict] | None, theme: Theme) -> list[tuple[str, dict]]:
+    """(name, swatch) of each kind of criteria shading drawn, in the order first drawn.
+
+    ``criteria`` are the shapes (None: the default view's two kinds, met and labs only).
+    """
+    if criteria is None:
+        kinds = [(CRITERIA_NAMES[k], CRITERIA_COLOURS[k]) for k in ("met", "labs only")]
+    else:
+        kinds = list(dict.fromkeys((shape["name"], shape["fillcolor"]) for shape in criteria))
+    # the same colour as the band, stronger: a legend swatch is too small to read faint
+    marker = {"symbol": "square", "size": theme.marker + 5}
+    return [(name, {**marker, "color": fill.replace("0.16)", "0.5)")}) for name, fill in kinds]
 
 
 _LEGEND_LINES = (  # the lines of the lab panels
@@ -185,8 +213,14 @@ _LEGEND_LINES = (  # the lines of the lab panels
 )
 
 
-def legend_traces(parts: tuple[str, ...], theme: Theme, last: int) -> list[dict]:
-    """Empty traces on the bottom row whose legend entries explain the marks."""
+def legend_traces(
+    parts: tuple[str, ...], theme: Theme, last: int, criteria: Sequence[dict] | None = None
+) -> list[dict]:
+    """Empty traces on the bottom row whose legend entries explain the marks.
+
+    ``criteria``: the MAS 2016 shading drawn, each kind named once (None: both kinds
+    of the default view, wherever lanes or labs are).
+    """
     where = {
         "xaxis": axis_ref("x", last),
         "yaxis": axis_ref("y", last),
@@ -195,9 +229,11 @@ def legend_traces(parts: tuple[str, ...], theme: Theme, last: int) -> list[dict]
         "y": [None],
         "type": "scatter",
     }
+    markers = _legend_markers(parts, theme)
+    if "labs" in parts or "lanes" in parts:
+        markers += _criteria_markers(criteria, theme)
     entries = [
-        {**where, "mode": "markers", "marker": marker, "name": name}
-        for name, marker in _legend_markers(parts, theme)
+        {**where, "mode": "markers", "marker": marker, "name": name} for name, marker in markers
     ]
     if "labs" in parts:
         entries += [

@@ -17,6 +17,7 @@ SLIDE_LABS = {"timeline": ("ferritin",), "labs": ("ferritin", "ast", "platelets"
 
 
 ThemeName = Literal["screen", "slide", "projector", "journal"]
+CriteriaView = Literal["fever+labs", "labs"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class FigureOptions:
         and the default labs the case has.
     criteria_window_days
         How far back a lab value still counts for the MAS 2016 criteria.
+    criteria
+        "fever+labs": shade the days the MAS 2016 criteria are met (fever and labs)
+        apart from the days only the laboratory criteria are; "labs": shade every day
+        of the laboratory criteria alike, fever aside (tocilizumab blunts fever,
+        CLINICAL.md §3c).
     gap_days
         A longer gap between two samples is drawn dotted, not as a solid line.
     annotations
@@ -48,6 +54,7 @@ class FigureOptions:
     labs: tuple[str, ...] | None = None
     steroid_per_kg: bool = False
     criteria_window_days: float = 3
+    criteria: CriteriaView = "fever+labs"
     gap_days: float = 7
     annotations: tuple[tuple[float, str, str], ...] | None = None
     size: tuple[int, int] | None = None  # (width, height) in points; None: the theme's

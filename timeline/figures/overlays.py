@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue as cat
-from ..derive import DAY, mas_2016
+from ..derive import DAY
+from ..derive.criteria import Which, criteria_periods, mas_2016_days
 from ..model import Case
 from .axis import TimeAxis
-from .layout import axis_ref
+from .layout import CRITERIA_COLOURS, CRITERIA_NAMES, axis_ref
 from .options import FigureOptions
-from .theme import CRITERIA_BAND, EVENT_LINE, INK, MUTED, Theme
+from .theme import EVENT_LINE, INK, MUTED, Theme
 
 # --- events ------------------------------------------------------------------
 
@@ -173,10 +174,11 @@ def event_labels(marks: list[EventMark], theme: Theme, lift: int) -> list[dict]:
 # --- criteria ------------------------------------------------------------------
 
 
-def _shade(x0: float | str, x1: float | str) -> dict:
-    """A faint band from x0 to x1 across every panel, under the data."""
+def _shade(x0: float | str, x1: float | str, kind: str) -> dict:
+    """A faint band from x0 to x1 across every panel, under the data, named for the legend."""
     return {
         "type": "rect",
+        "name": CRITERIA_NAMES[kind],
         "xref": "x",
         "yref": "paper",
         "y0": 0,
@@ -185,26 +187,32 @@ def _shade(x0: float | str, x1: float | str) -> dict:
         "x1": x1,
         "layer": "below",
         "line": {"width": 0},
-        "fillcolor": CRITERIA_BAND,
+        "fillcolor": CRITERIA_COLOURS[kind],
     }
 
 
+def _kinds(options: FigureOptions, fever_recorded: bool) -> dict[str, Which]:
+    """Each kind of shading and the periods it covers, for the chosen view."""
+    if options.criteria == "labs":
+        return {"labs": "labs"}
+    if not fever_recorded:  # "met" here means met by labs: nothing says whether febrile
+        return {"met by labs": "met"}
+    return {"met": "met", "labs only": "labs only"}
+
+
 def criteria_shapes(case: Case, options: FigureOptions, axis: TimeAxis) -> list[dict]:
-    """Shade, across every panel, the days the 2016 MAS criteria are met by labs."""
-    status = mas_2016(case.labs, options.criteria_window_days)
-    if status.empty:
-        return []
-    met = status["status"].eq("met").to_numpy(dtype=int)
-    dates = list(status["date"])
-    # a status holds from its lab date until the next lab date
-    until = [*dates[1:], dates[-1] + DAY]
-    edges = np.flatnonzero(np.diff(np.r_[0, met, 0])).tolist()  # where runs of "met" start, stop
+    """Shade, across every panel, the days of each MAS 2016 period (met; labs only).
+
+    A period from its first day to its last covers [first, last + 1 day) on the axis,
+    clipped to the window: exactly its days, never carried to the next sample.
+    """
+    status = mas_2016_days(case.labs, case.events, options.criteria_window_days)
     shapes = []
-    for first, stop in zip(edges[::2], edges[1::2], strict=True):
-        start = max(dates[first], axis.start)
-        end = min(until[stop - 1], axis.end)
-        if end > start:
-            shapes.append(_shade(axis.x(start), axis.x(end)))
+    for kind, which in _kinds(options, status.fever_recorded).items():
+        for first, last in criteria_periods(status, which):
+            start, end = max(first, axis.start), min(last + DAY, axis.end)
+            if end > start:
+                shapes.append(_shade(axis.x(start), axis.x(end), kind))
     return shapes
 
 

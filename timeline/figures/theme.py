@@ -13,7 +13,10 @@ GRID = "#E6E6E6"
 OUT_OF_RANGE = "#D55E00"  # Okabe–Ito vermillion: out-of-range points
 LAB_LINE = "#3B3B3B"
 REFERENCE_BAND = "rgba(0, 158, 115, 0.10)"  # Okabe–Ito bluish green, faint
-CRITERIA_BAND = "rgba(204, 121, 167, 0.16)"  # Okabe–Ito reddish purple, faint
+CRITERIA_BAND = "rgba(204, 121, 167, 0.16)"  # Okabe–Ito reddish purple, faint: MAS 2016 met
+# Okabe–Ito orange, faint: laboratory criteria only. Orange against reddish purple differs
+# on the blue–yellow axis, which red–green colour blindness keeps.
+LABS_ONLY_BAND = "rgba(230, 159, 0, 0.16)"
 EVENT_LINE = "#555555"
 
 
