@@ -28,6 +28,7 @@ from timeline.sizes import SIZES
 from timeline.view import (
     anchor_choices,
     apply_editor_changes,
+    criteria_on,
     drug_choices,
     events_table,
     lab_choices,
@@ -184,6 +185,9 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     themes: list[ThemeName] = ["screen", "slide"]
     theme = side.radio("Theme", themes, key="theme", horizontal=True)
     hide_dates = side.checkbox("Hide calendar dates (de-identified view)", key="hide_dates")
+    labs_only = side.checkbox(
+        "MAS 2016 shading by labs alone (fever aside, e.g. under tocilizumab)", key="labs_only"
+    )
     if window_name == "Custom range":
         first, last = _day_bounds(case)
         low, high = side.slider("Days", first, last, (first, last), key=f"custom:{_view_key()}")
@@ -199,6 +203,7 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
         window=window,
         theme="projector" if present else theme,
         hide_dates=hide_dates,
+        criteria="labs" if labs_only else "fever+labs",
         drugs=tuple(lanes),
         # the untouched default lets each theme choose what fits (a slide holds fewer panels)
         labs=None if panels == wanted else tuple(panels),
@@ -243,6 +248,7 @@ def _day_panel(case: Case) -> None:
         key=f"day:{_view_key()}",
     )
     given, labs = state_on(case, day)
+    st.caption(criteria_on(case, day))
     left, right = st.columns(2)
     left.caption(f"Given on Day {day}")
     left.dataframe(given, hide_index=True, width="stretch")

@@ -219,3 +219,24 @@ def test_no_identifier_reaches_the_page(case_folder):
     shown += " ".join(df.value.to_csv() for df in at.dataframe)
     assert "Jane" not in shown
     assert "MRN" not in shown
+
+
+def test_the_day_panel_names_the_days_criteria_status(app):
+    app.slider(key=f"day:{VKEY}").set_value(30).run()
+    assert any(
+        c.value == "MAS 2016 criteria on Day 30: laboratory criteria only" for c in app.caption
+    )
+
+
+def test_a_labs_only_view_of_the_criteria(app):
+    app.checkbox(key="labs_only").check().run()
+    spec = figure(app)
+    names = {t.get("name") for t in spec["data"]}
+    assert "MAS 2016 by labs" in names
+    assert "MAS 2016 fever + labs" not in names
+    shading = [
+        (s["x0"], s["x1"])
+        for s in spec["layout"]["shapes"]
+        if s.get("yref") == "paper" and s["type"] == "rect"
+    ]
+    assert (3.0, 37.0) in shading  # Day 3 to Day 36, the laboratory rule alone

@@ -304,3 +304,15 @@ def test_response_to_a_name_the_case_does_not_offer_exits_2(
     assert "choose one of: ciclosporin, tocilizumab, ruxolitinib" in err
     assert exported_treatment == []  # refused before anything is written
     assert not (tmp_path / "out").exists()
+
+
+def test_criteria_labs_shades_every_laboratory_day_alike(tmp_path):
+    args = ["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"]
+    assert main([*args, "--criteria", "labs"]) == 0
+    layout = json.loads((tmp_path / "timeline.json").read_text())["layout"]
+    shading = [
+        (s["x0"], s["x1"])
+        for s in layout["shapes"]
+        if s.get("yref") == "paper" and s["type"] == "rect"
+    ]
+    assert shading == [(3.0, 37.0)]

@@ -199,6 +199,7 @@ def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
         theme=args.theme,
         hide_dates=args.axis == "days",
         steroid_per_kg=args.per_kg,
+        criteria=args.criteria,
     )
     try:  # the window's edges against the record (an edge left open is the record's)
         time_axis(case, options)
@@ -271,6 +272,13 @@ def parser() -> argparse.ArgumentParser:
         "--end",
         type=_day_or_date,
         help="window end, that whole day included: day number (from Day 0) or YYYY-MM-DD",
+    )
+    p.add_argument(
+        "--criteria",
+        choices=["fever+labs", "labs"],
+        default="fever+labs",
+        help="MAS 2016 shading: fever+labs (default: met and labs-only days apart) or labs "
+        "(every day the laboratory criteria hold, fever aside: e.g. under tocilizumab)",
     )
     p.add_argument(
         "--per-kg",

@@ -134,6 +134,8 @@ def summary_lines(summary: Summary) -> list[str]:
     if days:
         lines.append(" · ".join(f"{label} Day {day}" for label, day in days))
     lines.append(f"Cumulative glucocorticoid {glucocorticoid_text(summary)}")
+    if summary.criteria is not None:
+        lines.append(criteria_line(summary.criteria))
     r = summary.response
     if r is not None:
         lines.append(f"After {cat.drug_label(r.treatment)} (Day {r.start_day}): {response_text(r)}")
@@ -215,7 +217,7 @@ def summary_table(case: Case, treatment: str | None) -> list[tuple[str, str]]:
     rows += [(label, f"Day {day}") for label, day in key_days(summary)]
     rows += [(cat.drug_label(c.drug), course_text(c)) for c in treatment_courses(case)]
     rows.append(("Cumulative glucocorticoid", glucocorticoid_text(summary)))
-    rows.append(("MAS 2016 criteria", criteria_text(criteria_days(case))))
+    rows.append(("MAS 2016 criteria", criteria_text(summary.criteria or criteria_days(case))))
     if summary.response is not None:
         r = summary.response
         rows.append((f"Response to {cat.drug_label(r.treatment)}", response_text(r)))

@@ -105,6 +105,7 @@ class Summary:
     mas_onset_day: int | None
     cumulative: Cumulative  # prednisone-equivalent, over stated days
     response: Response | None  # None when no treatment is chosen or it was never given
+    criteria: CriteriaRuns | None = None  # the MAS 2016 periods, as the figure shades them
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,7 @@ def case_summary(case: Case, treatment: str | None = None, horizon_days: int = 7
         mas_onset_day=None if onset is None else day_of(case, onset),
         cumulative=cumulative_glucocorticoid(case),
         response=response_to(case, treatment, horizon_days) if treatment else None,
+        criteria=criteria_days(case),
     )
 
 

@@ -297,12 +297,12 @@ def _assemble(prepared: _Prepared, parts: tuple[str, ...], name: str) -> go.Figu
     rows = _rows_shown(prepared.rows, parts, slide_labs, theme)
     # event labels sit above the top panel's own title when it has one
     lift = theme.small + 8 if rows[0].title else 0
-    legend = legend_traces(parts, theme, len(rows))
+    criteria = prepared.criteria if "labs" in parts or "lanes" in parts else []
+    legend = legend_traces(parts, theme, len(rows), criteria)
     heights = [r.height for r in rows]
     axes, frame = place_rows(
         heights, theme, prepared.axis, event_label_rows(marks), len(legend), lift
     )
-    criteria = prepared.criteria if "labs" in parts or "lanes" in parts else []
     data: list[dict] = []
     shapes, annotations = [*criteria, *event_lines(marks)], event_labels(marks, theme, lift)
     for i, row in enumerate(rows, start=1):
