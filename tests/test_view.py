@@ -185,3 +185,10 @@ def test_dose_columns_give_mg_and_the_body_size_used(adult):
         "2 mg/kg (164 mg at 82 kg)",
         "weight 82 kg on Day 0 07:00",
     )
+
+
+def test_a_trailing_zero_keeps_the_precision_it_was_written_with(adult):
+    # 3.40 µkat/L AST (Day 7) = 3.40 / 0.01667 = 203.96 U/L: three figures as written, '204'
+    table = labs_table(adult, hide_dates=True)
+    (row,) = table[table["as entered"] == "3.40 µkat/L"].to_dict("records")
+    assert (row["value"], row["unit"]) == ("204", "U/L")

@@ -17,9 +17,11 @@ events
 labs
     row, time, test (canonical name, or as entered), test_input, test_known,
     value (float, in ``unit``, the test's canonical unit), unit, qualifier
-    ('', '<', '>', '<=', '>='), value_input, unit_input (as entered), ref_low,
-    ref_high (canonical unit), ref_source ('input', 'catalogue' or ''),
-    ref_low_input, ref_high_input (as entered), note.
+    ('', '<', '>', '<=', '>='), value_input (the number entered, float),
+    value_text (the number as typed: '3.40' keeps the precision it was written with),
+    unit_input (as entered), ref_low, ref_high (canonical unit), ref_source ('input',
+    or 'catalogue: <which default>' such as 'catalogue: adult male' or 'catalogue: child
+    (age not given)', or ''), ref_low_input, ref_high_input (as entered), note.
 """
 
 from __future__ import annotations
@@ -194,6 +196,7 @@ LABS_SCHEMA = pa.DataFrameSchema(
         "unit": _required(str),
         "qualifier": _required(str),
         "value_input": _required(float),
+        "value_text": _required(str),
         "unit_input": _required(str),
         "ref_low": _optional(float),
         "ref_high": _optional(float),

@@ -65,17 +65,18 @@ def number_text(value: float) -> str:
 MIN_FIGURES = 2
 
 
-def shown_value(value: float, entered: float) -> str:
+def shown_value(value: float, entered: float, written: str = "") -> str:
     """A result as shown: as entered, or converted to the precision it was entered with.
 
-    1.03 µkat/L is 61.7876 U/L, shown '61.8' (3 significant figures, like 1.03);
-    never fewer than ``MIN_FIGURES``.
+    ``written`` is the number as typed, when known ('3.40' keeps its trailing zero, which
+    the float 3.4 has lost). 1.03 µkat/L is 61.7876 U/L, shown '61.8' (3 significant
+    figures, like 1.03); never fewer than ``MIN_FIGURES``.
     """
     if not math.isfinite(value):
         return ""
     if value == entered or not math.isfinite(entered):
-        return number_text(value)
-    return figures_text(value, max(significant_figures(entered), MIN_FIGURES))
+        return written or number_text(value)
+    return figures_text(value, max(significant_figures(written or entered), MIN_FIGURES))
 
 
 def range_text(low: str, high: str) -> str:

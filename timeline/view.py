@@ -15,7 +15,7 @@ from .derive.flags import sample_flags
 from .derive.summary import day_of, response_treatments
 from .errors import Problem
 from .model import Case
-from .numbers import number_text, range_text, reference_origin, shown_value, unit_text
+from .numbers import range_text, reference_origin, shown_value, unit_text
 from .text import body_size_text, dose_text
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
@@ -75,10 +75,10 @@ def _lab_value_columns(labs: pd.DataFrame) -> dict[str, Any]:
     A converted value keeps the precision it was entered with (1.03 µkat/L: 61.8 U/L).
     """
     labels = cat.labs()["label"]
-    values = zip(labs["value"].tolist(), labs["value_input"].tolist(), strict=True)
+    values = zip(*(labs[c].tolist() for c in ("value", "value_input", "value_text")), strict=True)
     return {
         "test": [labels.get(t, t) for t in labs["test"]],
-        "value": labs["qualifier"] + [shown_value(v, e) for v, e in values],
+        "value": labs["qualifier"] + [shown_value(v, e, w) for v, e, w in values],
         "unit": labs["unit"].map(unit_text),
     }
 
@@ -100,8 +100,8 @@ def _reference_text(labs: pd.DataFrame) -> list[str]:
 
 def _entered_text(labs: pd.DataFrame) -> list[str]:
     """Each value as entered, with its unit: '<5 mg/L', '1.03 µkat/L'."""
-    columns = (labs[c].tolist() for c in ("qualifier", "value_input", "unit_input"))
-    return [f"{q}{number_text(v)} {unit_text(u)}" for q, v, u in zip(*columns, strict=True)]
+    columns = (labs[c].tolist() for c in ("qualifier", "value_text", "unit_input"))
+    return [f"{q}{v} {unit_text(u)}" for q, v, u in zip(*columns, strict=True)]
 
 
 def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:

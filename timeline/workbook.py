@@ -80,7 +80,7 @@ def case_tables(case: Case, *, include_identifiers: bool) -> dict[str, pd.DataFr
             {
                 "time": labs["time"].map(_time_text),
                 "test": labs["test_input"],
-                "value": labs["qualifier"] + labs["value_input"].map(_number_text),
+                "value": labs["qualifier"] + labs["value_text"],  # as typed: '3.40' stays
                 "unit": labs["unit_input"],
                 "ref_low": labs["ref_low_input"].map(_number_text),
                 "ref_high": labs["ref_high_input"].map(_number_text),
@@ -109,9 +109,12 @@ def _typed(text: str, field: Field | None):
         return pd.Timestamp(text).to_pydatetime()
     if field.kind == "number":
         try:
-            return float(text)
+            number = float(text)
         except ValueError:
             return text  # a qualified value such as "<5" stays text
+        # a number cell would drop a trailing zero ('3.40'), and with it the precision
+        # the result was written with: such a value stays text
+        return number if _number_text(number) == text else text
     return text
 
 

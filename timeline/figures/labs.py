@@ -78,6 +78,7 @@ _COLUMNS = (
     "value",
     "unit",
     "value_input",
+    "value_text",
     "unit_input",
     "ref_low",
     "ref_high",
@@ -141,9 +142,13 @@ def _values_shown(rows: dict[str, np.ndarray], known: bool, from_y: bool) -> lis
     if from_y:
         return [escape(q) if q else "" for q in qualifier]
     values = [
-        q + shown_value(v, e)
-        for q, v, e in zip(
-            qualifier, rows["value"].tolist(), rows["value_input"].tolist(), strict=True
+        q + shown_value(v, e, w)
+        for q, v, e, w in zip(
+            qualifier,
+            rows["value"].tolist(),
+            rows["value_input"].tolist(),
+            rows["value_text"].tolist(),
+            strict=True,
         )
     ]
     if known:
@@ -161,8 +166,7 @@ def _entered(rows: dict[str, np.ndarray]) -> list[str]:
     qualifier = rows["qualifier"].tolist()
     entered = [""] * len(qualifier)
     for k in np.flatnonzero(_converted(rows)).tolist():
-        value = shown_value(rows["value_input"][k], rows["value_input"][k])
-        text = f"{qualifier[k]}{value} {unit_text(rows['unit_input'][k])}"
+        text = f"{qualifier[k]}{rows['value_text'][k]} {unit_text(rows['unit_input'][k])}"
         entered[k] = f" (entered {escape(text)})"
     return entered
 

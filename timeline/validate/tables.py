@@ -335,6 +335,7 @@ def _lab_values(table: _Parsing) -> None:
     parts = value.str.extract(_QUALIFIED)
     table.parsed["qualifier"] = parts[0].fillna("").replace({"≤": "<=", "≥": ">="})
     table.parsed["value"] = numbers(parts[1].fillna(""), "value", table.report, required=False)
+    table.parsed["value_text"] = parts[1].fillna("").str.strip()  # '3.40' keeps its precision
     required_text(value, "value", table.report)
 
 
@@ -389,6 +390,7 @@ def _lab_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
             "unit": unit.astype(str),
             "qualifier": parsed["qualifier"].astype(str),
             "value_input": parsed["value"],
+            "value_text": parsed["value_text"].astype(str),
             "unit_input": text["unit"],
             **_reference_range(parsed, convert),
             "note": text["note"],
