@@ -37,6 +37,15 @@ def significant_figures(number: float | str) -> int:
     return max(len(digits), 1)
 
 
+def significant(value: float, figures: int = 3) -> float:
+    """``value`` rounded to ``figures`` significant figures, halves up as written by hand
+    (19.25 → 19.3, where ``round`` would give 19.2); 0 and NaN as they are."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    scale = 10.0 ** (figures - 1 - math.floor(math.log10(abs(value))))
+    return math.copysign(math.floor(abs(value) * scale + 0.5), value) / scale
+
+
 def figures_text(value: float, figures: int) -> str:
     """``value`` to ``figures`` significant figures, never in exponent form ('61.8', '160')."""
     if not math.isfinite(value):
@@ -45,7 +54,7 @@ def figures_text(value: float, figures: int) -> str:
         return "0"
     exponent = math.floor(math.log10(abs(value)))
     decimals = figures - 1 - exponent
-    rounded = round(value, decimals)
+    rounded = significant(value, figures)  # halves up, as everywhere
     if rounded and math.floor(math.log10(abs(rounded))) > exponent:
         decimals -= 1  # rounding carried to the next power: 99.96 at 3 figures is 100
     return f"{rounded:.{max(decimals, 0)}f}"

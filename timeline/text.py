@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 
 from . import catalogue as cat
+from .numbers import significant
 
 # Units as the bedside reads them. "mcg", not "µg": the µ is misread as "m" (ISMP list of
 # error-prone abbreviations) [K].
@@ -32,18 +33,9 @@ def short_frequency(frequency: str) -> str:
     return cat.short_frequencies().get(frequency, frequency)
 
 
-def unit_text(unit: str) -> str:
+def dose_unit_text(unit: str) -> str:
     """A dose unit typeset: 'mg/m²' for 'mg/m2', 'mcg' for 'ug'; others as they are."""
     return _UNIT_TEXT.get(unit, unit)
-
-
-def significant(value: float, figures: int = 3) -> float:
-    """``value`` rounded to ``figures`` significant figures, halves up as written by hand
-    (19.25 → 19.3, where ``round`` would give 19.2); 0 and NaN as they are."""
-    if not math.isfinite(value) or value == 0:
-        return value
-    scale = 10.0 ** (figures - 1 - math.floor(math.log10(abs(value))))
-    return math.copysign(math.floor(abs(value) * scale + 0.5), value) / scale
 
 
 def mg_text(mg: float) -> str:
@@ -88,7 +80,7 @@ def dose_text(
     :func:`timeline.derive.dose_details`; NaN when unknown). Without them, the
     dose as entered only.
     """
-    text = f"{dose:g} {unit_text(unit)}"
+    text = f"{dose:g} {dose_unit_text(unit)}"
     if frequency is not None and not single:
         text = f"{text} {short_frequency(frequency)}"
     if mg is None and size is None:

@@ -7,7 +7,8 @@ import pandas as pd
 
 from ..derive import glucocorticoid_days
 from ..model import Case
-from ..text import mg_text, significant
+from ..numbers import significant
+from ..text import mg_text
 from .arrays import strings
 from .axis import TimeAxis
 from .options import FigureOptions
