@@ -109,6 +109,8 @@ def test_catalogue_cites_primary_sources_not_internal_notes(name):
         (cat.thresholds, "source"),
         (cat.lab_units, "source"),
         (cat.lab_plausibility, "source"),
+        (cat.lab_ranges, "source"),
+        (cat.drug_classes, "source"),
     ],
 )
 def test_every_catalogue_row_cites_a_source(table, column):

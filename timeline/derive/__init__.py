@@ -2,13 +2,13 @@
 
 days             Day 0 and Day N, the end of the record
 doses            doses in mg from per-kg and per-m² doses (weight, Mosteller BSA)
-flags            a result against its reference range
-glucocorticoids  the daily prednisone-equivalent course
-criteria         the MAS 2016 classification criteria over time
+flags            each result against its range: high, low, fever
+glucocorticoids  the daily prednisone-equivalent course (time of day honoured)
+criteria         the MAS 2016 status of every day (fever and labs) and its periods
 summary          key days, courses, cumulative dose, response to a treatment
 """
 
-from .criteria import MAS_TESTS, mas_2016
+from .criteria import MAS_TESTS, criteria_periods, mas_2016, mas_2016_days, status_on
 from .days import (
     DAY,
     day_number,
@@ -30,7 +30,7 @@ from .doses import (
     latest_values,
     value_at,
 )
-from .flags import lab_flags
+from .flags import lab_flags, sample_flags
 from .glucocorticoids import glucocorticoid_days
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "DOSE_COLUMNS",
     "MAS_TESTS",
     "body_surface_area",
+    "criteria_periods",
     "daily_dose_mg",
     "day_number",
     "dose_arrays",
@@ -49,9 +50,12 @@ __all__ = [
     "latest_measured",
     "latest_values",
     "mas_2016",
+    "mas_2016_days",
     "reanchor",
     "record_end",
     "resolve_anchor",
+    "sample_flags",
+    "status_on",
     "value_at",
     "window_end",
     "window_start",
