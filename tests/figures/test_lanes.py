@@ -11,6 +11,7 @@ import pytest
 
 from timeline import catalogue as cat
 from timeline.figures import FigureOptions, build_figure, build_figures
+from timeline.figures.theme import INK
 
 from .conftest import text_of, traces_on
 
@@ -148,4 +149,4 @@ def test_a_bar_starts_at_its_time_of_day_and_a_short_one_is_labelled_beside_it(a
     # 6.25 days at 9 px a day is too short for '50 mg qid' at 14 px: written to its right
     assert list(hydrocortisone.text) == ["50 mg qid"]
     assert list(hydrocortisone.textposition) == ["outside"]
-    assert hydrocortisone.outsidetextfont.color == hydrocortisone.marker.color
+    assert hydrocortisone.outsidetextfont.color == INK  # legible beside a pale bar

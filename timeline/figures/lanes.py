@@ -351,7 +351,8 @@ def _bars(
     bar = _lane_bar(base, length, y, label, colour, 1.5, text, "white", hover, template, theme)
     if any(m.outside for m in marks):
         bar["textposition"] = ["outside" if m.outside else "inside" for m in marks]
-        bar["outsidetextfont"] = {"color": colour, "size": theme.small}
+        # dark text beside the bar: a pale lane colour on white would be hard to read
+        bar["outsidetextfont"] = {"color": INK, "size": theme.small}
     traces = [bar]
     open_ended = [
         h
