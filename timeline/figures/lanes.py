@@ -52,29 +52,21 @@ def lanes(case: Case, options: FigureOptions) -> pd.DataFrame:
     return pd.DataFrame([r[1:] for r in rows], columns=columns)
 
 
+def _dose_of(row: dict, frequency: bool) -> tuple:
+    """A record's dose as :mod:`timeline.text` takes it (no frequency for a pulse's daily dose)."""
+    often = row["frequency"] if frequency else None
+    return row["dose"], row["dose_unit"], often, row["single"], row["dose_mg"], row["size"]
+
+
 def row_dose_text(row: dict, frequency: bool = True) -> str:
     """'10 mg bid', '10 mg/m² daily (20.2 mg at 2.02 m²)', '288 mg': the dose as every view
     writes it (:func:`timeline.text.dose_text`)."""
-    return dose_text(
-        row["dose"],
-        row["dose_unit"],
-        row["frequency"] if frequency else None,
-        row["single"],
-        row["dose_mg"],
-        row["size"],
-    )
+    return dose_text(*_dose_of(row, frequency))
 
 
 def row_labels(row: dict, frequency: bool = True) -> tuple[str, ...]:
     """A mark's labels, longest first, each with its unit (a pulse's dose is per day)."""
-    return dose_labels(
-        row["dose"],
-        row["dose_unit"],
-        row["frequency"] if frequency else None,
-        row["single"],
-        row["dose_mg"],
-        row["size"],
-    )
+    return dose_labels(*_dose_of(row, frequency))
 
 
 def record_text(row: dict, named: bool = True) -> str:
