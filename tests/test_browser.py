@@ -90,6 +90,29 @@ def test_exported_html_draws_offline(chromium_browser, bundled, tmp_path):
     page.close()
 
 
+def test_exported_html_fills_the_window_and_follows_it(chromium_browser, bundled, tmp_path):
+    from timeline.export import html_bytes
+    from timeline.figures import FigureOptions, build_figure
+
+    path = tmp_path / "timeline.html"
+    path.write_bytes(html_bytes(build_figure(bundled, FigureOptions(theme="slide")), "Timeline"))
+    page = chromium_browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(path.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+
+    def svg_size() -> tuple[float, float]:
+        box = page.locator(".js-plotly-plot .main-svg").first.bounding_box()
+        return box["width"], box["height"]
+
+    assert svg_size() == (1400, 1000)  # not the slide's 960 x 540 box in a corner
+    page.set_viewport_size({"width": 900, "height": 700})
+    page.wait_for_function(
+        "document.querySelector('.js-plotly-plot .main-svg').getBoundingClientRect().width == 900"
+    )
+    assert svg_size() == (900, 700)
+    page.close()
+
+
 def test_screenshots_dir_is_ignored_by_git():
     assert "/screenshots/" in Path(ROOT / ".gitignore").read_text()
 

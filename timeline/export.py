@@ -64,16 +64,26 @@ def html_bytes(figure: go.Figure, title: str) -> bytes:
     It embeds the basic bundle the images use (1.2 MB, where plotly.py's own is 4.8 MB).
     """
     _renderer.check_basic(figure, "HTML export")
+    # the page fills the browser window and follows it when it is resized: no fixed size
+    filling = go.Figure(figure).update_layout(width=None, height=None, autosize=True)
     text = pio.to_html(
-        figure,
+        filling,
         include_plotlyjs=False,
         full_html=True,
         include_mathjax=False,
         config={"displaylogo": False, "responsive": True},
+        default_width="100%",
+        default_height="100vh",
     )
     plotly_js = _renderer.PLOTLY_BASIC.read_text(encoding="utf-8")
-    head = f"<head><title>{escape(title)}</title><script>{plotly_js}</script>"
+    head = (
+        f"<head><title>{escape(title)}</title><style>{_FILL_WINDOW}</style>"
+        f"<script>{plotly_js}</script>"
+    )
     return text.replace("<head>", head, 1).encode()
+
+
+_FILL_WINDOW = "html, body {margin: 0; height: 100%; overflow: hidden;}"
 
 
 # --- the deck ----------------------------------------------------------------------
