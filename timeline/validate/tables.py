@@ -7,6 +7,7 @@ qualifier split and unit conversion). Adding a column is one line in a spec.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from .cells import (
     map_unique,
     numbers,
     required_text,
+    row_list,
 )
 from .plausibility import conflicting_results, implausible_units
 
@@ -84,14 +86,61 @@ class Vocabulary:
 
     def __call__(self, table: _Parsing) -> None:
         text = table.text[self.column]
-        found = lookup(text, self.index(), self.key)
+        index = self.index()
+        found = lookup(text, index, self.key)
         missing = found.isna() & text.ne("")
-        if self.unknown == "warning per value":
-            table.report.grouped(missing, text, self.column, self.code, self.message)
-        else:
-            severity = Severity.ERROR if self.unknown == "error" else Severity.WARNING
-            table.report.each(missing, text, self.column, self.code, self.message, severity)
+        if missing.any():
+            self._unknown(table.report, text, missing, _Suggestions(index, self.key))
         table.parsed[self.column] = found
+
+    def _unknown(
+        self, report: Report, text: pd.Series, missing: pd.Series, hint: _Suggestions
+    ) -> None:
+        """Report each value the index lacks, with a 'did you mean' when one is close."""
+        if self.unknown != "warning per value":
+            severity = Severity.ERROR if self.unknown == "error" else Severity.WARNING
+
+            def why(value: str) -> tuple[ProblemCode, str]:
+                return self.code, self.message + hint(value)
+
+            report.explain(missing, text, self.column, why, severity)
+            return
+        for value, rows in text[missing].groupby(text[missing], sort=False).groups.items():
+            numbers = [int(r) for r in rows]
+            also = f" (rows {row_list(numbers)})" if len(numbers) > 1 else ""
+            message = self.message + hint(str(value)) + also
+            report.add(self.code, message, numbers[0], self.column, str(value), Severity.WARNING)
+
+
+# A name this close to a catalogue key (difflib's ratio, 2·matches / total length)
+# gets a "did you mean". 0.85 takes one dropped, doubled, swapped or wrong letter in
+# a name of 7 letters or more ('feritin' 0.93, 'ruxolitnib' 0.95, 'ferirtin' 0.88)
+# and refuses different names one letter apart ('ALT'/'AST' 0.67, 'IL-6'/'IL-8' 0.67).
+# Names shorter than 4 characters get no guess: 'IL-1' is 0.86 from 'IL-18', and one
+# letter of three is a different test more often than a slip.
+SUGGESTION_CUTOFF = 0.85
+SUGGESTION_MIN_LENGTH = 4
+
+
+class _Suggestions:
+    """' Did you mean 'ferritin'?' for a name close to one the index knows, else ''."""
+
+    def __init__(self, index: dict[str, str], key: Callable[[str], str]) -> None:
+        self.keys = list(index)
+        self.key = key
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        if value not in self.memo:
+            key = self.key(value)
+            close = (
+                difflib.get_close_matches(key, self.keys, 1, SUGGESTION_CUTOFF)
+                if len(key) >= SUGGESTION_MIN_LENGTH
+                else []
+            )
+            written = cat.spellings().get(close[0], close[0]) if close else ""
+            self.memo[value] = f" Did you mean '{written}'?" if close else ""
+        return self.memo[value]
 
 
 @dataclass(frozen=True)
@@ -537,7 +586,8 @@ ANNOTATIONS = TableSpec(
             "is not a panel: use lanes, steroids or a lab test; the note is shown at the top "
             "instead.",
             unknown="warning",
-            key=str.lower,
+            # a panel by any name of its test: "IL-18", "IL18" (the lab index is keyed by name_key)
+            key=cat.name_key,
         ),
     ),
     assemble=_annotation_frame,
