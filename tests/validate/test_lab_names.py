@@ -170,3 +170,62 @@ def test_haemoglobin_in_mmol_per_litre_in_the_adult_case(case_folder):
         (folder / f"{name}.csv").write_bytes((ADULT / f"{name}.csv").read_bytes())
     converted = load_case(folder).labs.query("test == 'haemoglobin'")["value"].to_numpy()
     assert converted == pytest.approx(original, abs=0.001)
+
+
+# --- a test the catalogue does not know, in two units ---------------------------------
+
+VIRAL_LOADS = (
+    "2000-01-05 07:00,viral load,12000,IU/mL,,,",
+    "2000-01-06 07:00,viral load,4.1,log10 IU/mL,,,",
+    "2000-01-08 07:00,Viral load,900,iu/ml,,,",
+    "2000-01-09 07:00,viral-load,2.9,log10 IU/mL,,,",
+)
+
+
+def test_an_unknown_test_in_two_units_is_two_series_never_one_axis(with_rows):
+    # regression: 12,000 IU/mL then 4.1 log10 IU/mL was drawn on one axis, a false fall to zero
+    case = load_case(with_rows("labs", *VIRAL_LOADS))
+    rows = _appended(case, 4)
+    assert rows["test"].tolist() == [
+        "viral load (IU/mL)",
+        "viral load (log10 IU/mL)",
+        "viral load (IU/mL)",  # 'iu/ml' is IU/mL, named as first written
+        "viral load (log10 IU/mL)",
+    ]
+    assert rows["test_input"].tolist() == ["viral load", "viral load", "Viral load", "viral-load"]
+    assert rows["value"].tolist() == [12000, 4.1, 900, 2.9]  # nothing converted
+    (split,) = [w for w in case.warnings if "units" in w.message and w.code is C.UNKNOWN_TEST]
+    assert (split.row, split.column, split.value) == (LR, "test", "viral load")
+    assert f"IU/mL in rows {LR}, {LR + 2}; log10 IU/mL in rows {LR + 1}, {LR + 3}" in split.message
+    assert "'viral load (IU/mL)', 'viral load (log10 IU/mL)'" in split.message
+
+
+def test_each_unit_of_an_unknown_test_is_its_own_panel(with_rows):
+    case = load_case(with_rows("labs", *VIRAL_LOADS))
+    series = ("viral load (IU/mL)", "viral load (log10 IU/mL)")
+    fig = build_figure(case, FigureOptions(labs=series))
+    drawn = {
+        name: sorted(v for _, v in marker_points(fig, panel_axis(fig, name))) for name in series
+    }
+    assert drawn == {series[0]: [900, 12000], series[1]: [2.9, 4.1]}
+    assert panel_axis(fig, series[0]) != panel_axis(fig, series[1])
+
+
+def test_an_unknown_test_in_one_unit_is_one_series_whatever_its_spelling(with_rows):
+    case = load_case(
+        with_rows(
+            "labs",
+            "2000-01-05 07:00,CMV PCR,5200,copies/mL,,,",
+            "2000-01-07 07:00,CMV-PCR,800,Copies/mL,,,",
+        )
+    )
+    assert _appended(case, 2)["test"].tolist() == ["CMV PCR", "CMV PCR"]
+    assert not [w for w in case.warnings if "units" in w.message]
+
+
+def test_a_known_test_in_two_units_stays_one_series(with_rows):
+    # the bundled ferritin is in ng/mL; a row in pmol/L converts: 2247 ÷ 2.247 = 1000 ng/mL
+    case = load_case(with_rows("labs", "2000-01-05 07:00,ferritin,2247,pmol/L,,,"))
+    row = _appended(case, 1).iloc[0]
+    assert (row["test"], row["value"]) == ("ferritin", pytest.approx(1000))
+    assert not [w for w in case.warnings if "series" in w.message]

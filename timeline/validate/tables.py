@@ -533,6 +533,51 @@ def _range_for_sex(rows: pd.DataFrame, sex: str, group: str) -> tuple[float, flo
     return float(low), float(high), f"catalogue: {group}, either sex"
 
 
+def _split_unknown_units(labs: pd.DataFrame, report: Report) -> None:
+    """One series per unit for a test the catalogue does not know, never one axis.
+
+    Nothing converts an unknown test's units, so a viral load in IU/mL and in
+    log10 IU/mL drawn together would fall to zero. Each unit's rows become the
+    test 'viral load (IU/mL)', 'viral load (log10 IU/mL)' (changed in place, the
+    name as entered stays in ``test_input``), and one warning says so. Spellings
+    of one unknown name ('CMV PCR', 'CMV-PCR') are one test, named as first
+    written; units compare by ``unit_key``; a row without a unit (a qualitative
+    result) keeps the test's name.
+    """
+    unknown = labs.index[~labs["test_known"]]
+    if unknown.empty:
+        return
+    names = labs.loc[unknown, "test"]
+    keys = map_unique(names, cat.name_key)
+    labs.loc[unknown, "test"] = keys.map(names.groupby(keys, sort=False).first())
+    units = labs.loc[unknown, "unit"].fillna("").astype(str)
+    unit_keys = map_unique(units, cat.unit_key)
+    with_unit = units.ne("")
+    for _, rows in unit_keys[with_unit].groupby(keys[with_unit], sort=False):
+        if rows.nunique() < 2:
+            continue
+        name = str(labs.at[rows.index[0], "test"])
+        shown = units[rows.index].groupby(rows, sort=False).first()  # the unit as first written
+        series = name + " (" + rows.map(shown) + ")"
+        labs.loc[rows.index, "test"] = series
+        each = "; ".join(
+            f"{shown[u]} in row{'s' if len(group) > 1 else ''} "
+            + row_list([int(r) for r in group.index])
+            for u, group in rows.groupby(rows, sort=False)
+        )
+        report.add(
+            ProblemCode.UNKNOWN_TEST,
+            f"is entered in {len(shown)} units ({each}), and the catalogue does not know "
+            f"the test, so cannot convert between them: each unit is drawn as its own "
+            f"series ({', '.join(repr(x) for x in series.unique())}). Use one unit for one "
+            "test to draw one series.",
+            int(rows.index[0]),
+            "test",
+            name,
+            Severity.WARNING,
+        )
+
+
 LABS = TableSpec(
     "labs",
     steps=(
@@ -555,7 +600,7 @@ LABS = TableSpec(
         Date("time", required=True),
     ),
     assemble=_lab_frame,
-    checks=(conflicting_results, implausible_units),
+    checks=(_split_unknown_units, conflicting_results, implausible_units),
 )
 
 
