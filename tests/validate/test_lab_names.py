@@ -198,6 +198,9 @@ def test_an_unknown_test_in_two_units_is_two_series_never_one_axis(with_rows):
     assert (split.row, split.column, split.value) == (LR, "test", "viral load")
     assert f"IU/mL in rows {LR}, {LR + 2}; log10 IU/mL in rows {LR + 1}, {LR + 3}" in split.message
     assert "'viral load (IU/mL)', 'viral load (log10 IU/mL)'" in split.message
+    # one 'not in the lab catalogue' warning for the name, however it is spelt
+    (unknown,) = [w for w in case.warnings if "lab catalogue" in w.message]
+    assert unknown.message.endswith(f"(rows {LR}, {LR + 1}, {LR + 2}, {LR + 3})")
 
 
 def test_each_unit_of_an_unknown_test_is_its_own_panel(with_rows):

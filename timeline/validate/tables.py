@@ -105,11 +105,14 @@ class Vocabulary:
 
             report.explain(missing, text, self.column, why, severity)
             return
-        for value, rows in text[missing].groupby(text[missing], sort=False).groups.items():
+        # one warning per name, however it is spelt ('viral load', 'Viral-load')
+        unknown = text[missing]
+        for rows in unknown.groupby(map_unique(unknown, self.key), sort=False).groups.values():
             numbers = [int(r) for r in rows]
+            value = str(unknown[rows[0]])
             also = f" (rows {row_list(numbers)})" if len(numbers) > 1 else ""
-            message = self.message + hint(str(value)) + also
-            report.add(self.code, message, numbers[0], self.column, str(value), Severity.WARNING)
+            message = self.message + hint(value) + also
+            report.add(self.code, message, numbers[0], self.column, value, Severity.WARNING)
 
 
 # A name this close to a catalogue key (difflib's ratio, 2·matches / total length)
