@@ -22,6 +22,15 @@ CONVERSIONS = [  # (test, unit, value, canonical value), as cited in lab_units.c
     ("wbc", "K/uL", 4.5, 4.5),
     ("temperature", "°F", 100.4, 38.0),
     ("temperature", "Cel", 38.0, 38.0),
+    ("haemoglobin", "mmol/L", 7, 112.77),  # g/L = mmol/L × 16.11: 7 × 16.11 = 112.77
+    ("haemoglobin", "mmol/l", 5.6, 90.216),  # 5.6 × 16.11 = 90.216 (HLH-2004's Hb < 90 g/L)
+    ("esr", "mm/1h", 30, 30),  # millimetres in the first hour: the same unit as mm/h
+    ("esr", "mm/1 h", 30, 30),
+    ("temperature", "°C tympanic", 38.2, 38.2),  # the site is not a unit: no correction
+    ("temperature", "°C axillary", 37.6, 37.6),
+    ("temperature", "°C oral", 39.0, 39.0),
+    ("temperature", "°C rectal", 38.0, 38.0),
+    ("temperature", "°F tympanic", 100.4, 38.0),  # (100.4 − 32) × 5 / 9 = 38.0
 ]
 
 
@@ -125,3 +134,97 @@ def test_every_dose_warning_limit_cites_its_source():
     assert not limited.empty
     assert (limited["warn_source"] != "").all()
     assert (drugs.loc[~drugs.index.isin(limited.index), "warn_source"] == "").all()
+
+
+# --- names: every spelling the product prints or a laboratory writes ----------------
+
+LAB_NAMES = list(zip(cat.labs()["label"], cat.labs().index, strict=True))
+
+
+@pytest.mark.parametrize(("label", "test"), LAB_NAMES)
+def test_every_lab_label_the_product_prints_is_accepted(label, test):
+    # the panel titles ('IL-18', 'sCD25', 'D-dimer', 'Total bilirubin') read back as the test
+    assert cat.lab_index()[cat.name_key(label)] == test
+    assert cat.lab_index()[cat.name_key(label.upper())] == test
+
+
+@pytest.mark.parametrize(
+    ("written", "test"),
+    [
+        ("IL-18", "il18"),
+        ("IL18", "il18"),
+        ("il 18", "il18"),
+        ("IL_18", "il18"),
+        ("interleukin-18", "il18"),
+        ("Interleukin 18", "il18"),
+        ("interleukin18", "il18"),
+        ("IL-6", "il6"),
+        ("IL6", "il6"),
+        ("interleukin-6", "il6"),
+        ("sCD25", "scd25"),
+        ("soluble IL-2 receptor", "scd25"),
+        ("soluble interleukin-2 receptor", "scd25"),
+        ("sIL-2R", "scd25"),
+        ("sIL2R", "scd25"),
+        ("s-IL-2R", "scd25"),
+        ("D-dimer", "d_dimer"),
+        ("D dimer", "d_dimer"),
+        ("d_dimer", "d_dimer"),
+        ("C-reactive protein", "crp"),
+        ("C reactive protein", "crp"),
+        ("Hb", "haemoglobin"),
+        ("Total bilirubin", "bilirubin"),
+        ("ASAT", "ast"),
+        ("ALAT", "alt"),
+        ("2276-4", "ferritin"),  # LOINC codes keep their hyphen's place: digits stay apart
+    ],
+)
+def test_common_spellings_of_a_test_are_one_test(written, test):
+    assert cat.lab_index()[cat.name_key(written)] == test
+
+
+def test_a_separator_between_letters_and_digits_does_not_count():
+    assert cat.name_key("IL-18") == cat.name_key("IL 18") == cat.name_key("IL18") == "il18"
+    assert cat.name_key("D-dimer") == cat.name_key("d_dimer") == "d dimer"
+    assert cat.name_key("2276-4") != cat.name_key("22764")  # between digits it still counts
+
+
+def _aliases(name: str):
+    tables = {
+        "drugs": lambda: cat.drugs().reset_index(),
+        "labs": lambda: cat.labs().reset_index(),
+        "frequencies": lambda: cat.frequencies().reset_index(),
+        "routes": lambda: cat._read("routes.csv"),
+        "event types": lambda: cat._read("event_types.csv"),
+    }
+    return cat._aliases(tables[name]())
+
+
+@pytest.mark.parametrize("name", ["drugs", "labs", "frequencies", "routes", "event types"])
+def test_no_two_catalogue_entries_share_a_name_key(name):
+    # the looser key ('IL18' = 'IL-18') must stay unambiguous for every catalogue name
+    owners: dict[str, set[str]] = {}
+    for alias, canonical in _aliases(name):
+        owners.setdefault(cat.name_key(alias), set()).add(canonical)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_no_lab_name_is_another_labs_loinc_code():
+    labs = cat.labs()
+    codes = {
+        cat.name_key(c)
+        for c in [*labs["loinc"], *";".join(labs["loinc_alternatives"]).split(";")]
+        if c
+    }
+    names = {cat.name_key(alias) for alias, _ in _aliases("labs")}
+    assert not codes & names
+
+
+def test_interleukin_18_keeps_its_log_axis_under_every_spelling():
+    for written in ("IL-18", "IL18", "interleukin-18"):
+        assert cat.labs().at[cat.lab_index()[cat.name_key(written)], "log_axis"]
+
+
+def test_a_suggestion_shows_the_name_as_the_catalogue_writes_it():
+    assert cat.spellings()["il18"] == "IL-18"
+    assert cat.spellings()["ruxolitinib"] == "ruxolitinib"

@@ -25,9 +25,23 @@ import pandas as pd
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
+# Hyphens, dashes and underscores separate words as a space does ('D-dimer', 'd_dimer').
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015]+")
+# A separator between letters and digits joins them: 'IL-18', 'IL 18' and 'IL18' are one name.
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_]) (?=\d)|(?<=\d) (?=[^\W\d_])")
+
+
 def name_key(text: str) -> str:
-    """Normalise a drug, test or vocabulary name for matching."""
-    return " ".join(str(text).replace("μ", "µ").replace("µ", "u").lower().split())
+    """Normalise a drug, test or vocabulary name for matching.
+
+    Case, spaces, hyphens and underscores do not count, nor does a separator
+    between a letter and a digit: 'IL-18', 'il 18' and 'IL18' share the key
+    'il18'; 'D-dimer' and 'd dimer' share 'd dimer'. The tests check that no two
+    catalogue entries share a key.
+    """
+    key = str(text).replace("μ", "µ").replace("µ", "u").lower()
+    key = " ".join(_SEPARATORS.sub(" ", key).split())
+    return _LETTER_DIGIT.sub("", key)
 
 
 def unit_key(text: str) -> str:
@@ -45,12 +59,22 @@ def _read(name: str) -> pd.DataFrame:
         return pd.read_csv(f, dtype=str, keep_default_na=False)
 
 
+def _aliases(table: pd.DataFrame, column: str = "name") -> list[tuple[str, str]]:
+    """(alias as the catalogue writes it, canonical name) for every name and synonym.
+
+    A lab's ``label`` (the name the product prints: 'IL-18', 'D-dimer') comes
+    first, so it is the spelling a suggestion shows.
+    """
+    labels = table["label"] if "label" in table.columns else table[column]
+    pairs = []
+    for name, label, synonyms in zip(table[column], labels, table["synonyms"], strict=True):
+        for alias in [label, name, *filter(None, synonyms.split(";"))]:
+            pairs.append((alias, name))
+    return pairs
+
+
 def _synonym_index(table: pd.DataFrame, key=name_key, column: str = "name") -> dict[str, str]:
-    index: dict[str, str] = {}
-    for name, synonyms in zip(table[column], table["synonyms"], strict=True):
-        for alias in [name, *filter(None, synonyms.split(";"))]:
-            index[key(alias)] = name
-    return index
+    return {key(alias): name for alias, name in _aliases(table, column)}
 
 
 def _number(text: str) -> float:
@@ -159,6 +183,19 @@ def lab_index() -> dict[str, str]:
             if code:
                 index[name_key(code)] = name
     return index
+
+
+@cache
+def spellings() -> dict[str, str]:
+    """Each name key of the drug, lab, frequency, route and event catalogues to one
+    way the catalogue writes it ('il18': 'IL-18'), for a "did you mean" hint."""
+    tables = [drugs().reset_index(), labs().reset_index(), frequencies().reset_index()]
+    tables += [_read("routes.csv"), _read("event_types.csv")]
+    written: dict[str, str] = {}
+    for table in tables:
+        for alias, _ in _aliases(table):
+            written.setdefault(name_key(alias), alias)
+    return written
 
 
 @cache

@@ -7,6 +7,7 @@ qualifier split and unit conversion). Adding a column is one line in a spec.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from .cells import (
     map_unique,
     numbers,
     required_text,
+    row_list,
 )
 from .plausibility import conflicting_results, implausible_units
 
@@ -84,14 +86,64 @@ class Vocabulary:
 
     def __call__(self, table: _Parsing) -> None:
         text = table.text[self.column]
-        found = lookup(text, self.index(), self.key)
+        index = self.index()
+        found = lookup(text, index, self.key)
         missing = found.isna() & text.ne("")
-        if self.unknown == "warning per value":
-            table.report.grouped(missing, text, self.column, self.code, self.message)
-        else:
-            severity = Severity.ERROR if self.unknown == "error" else Severity.WARNING
-            table.report.each(missing, text, self.column, self.code, self.message, severity)
+        if missing.any():
+            self._unknown(table.report, text, missing, _Suggestions(index, self.key))
         table.parsed[self.column] = found
+
+    def _unknown(
+        self, report: Report, text: pd.Series, missing: pd.Series, hint: _Suggestions
+    ) -> None:
+        """Report each value the index lacks, with a 'did you mean' when one is close."""
+        if self.unknown != "warning per value":
+            severity = Severity.ERROR if self.unknown == "error" else Severity.WARNING
+
+            def why(value: str) -> tuple[ProblemCode, str]:
+                return self.code, self.message + hint(value)
+
+            report.explain(missing, text, self.column, why, severity)
+            return
+        # one warning per name, however it is spelt ('viral load', 'Viral-load')
+        unknown = text[missing]
+        for rows in unknown.groupby(map_unique(unknown, self.key), sort=False).groups.values():
+            numbers = [int(r) for r in rows]
+            value = str(unknown[rows[0]])
+            also = f" (rows {row_list(numbers)})" if len(numbers) > 1 else ""
+            message = self.message + hint(value) + also
+            report.add(self.code, message, numbers[0], self.column, value, Severity.WARNING)
+
+
+# A name this close to a catalogue key (difflib's ratio, 2·matches / total length)
+# gets a "did you mean". 0.85 takes one dropped, doubled, swapped or wrong letter in
+# a name of 7 letters or more ('feritin' 0.93, 'ruxolitnib' 0.95, 'ferirtin' 0.88)
+# and refuses different names one letter apart ('ALT'/'AST' 0.67, 'IL-6'/'IL-8' 0.67).
+# Names shorter than 4 characters get no guess: 'IL-1' is 0.86 from 'IL-18', and one
+# letter of three is a different test more often than a slip.
+SUGGESTION_CUTOFF = 0.85
+SUGGESTION_MIN_LENGTH = 4
+
+
+class _Suggestions:
+    """' Did you mean 'ferritin'?' for a name close to one the index knows, else ''."""
+
+    def __init__(self, index: dict[str, str], key: Callable[[str], str]) -> None:
+        self.keys = list(index)
+        self.key = key
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        if value not in self.memo:
+            key = self.key(value)
+            close = (
+                difflib.get_close_matches(key, self.keys, 1, SUGGESTION_CUTOFF)
+                if len(key) >= SUGGESTION_MIN_LENGTH
+                else []
+            )
+            written = cat.spellings().get(close[0], close[0]) if close else ""
+            self.memo[value] = f" Did you mean '{written}'?" if close else ""
+        return self.memo[value]
 
 
 @dataclass(frozen=True)
@@ -484,6 +536,51 @@ def _range_for_sex(rows: pd.DataFrame, sex: str, group: str) -> tuple[float, flo
     return float(low), float(high), f"catalogue: {group}, either sex"
 
 
+def _split_unknown_units(labs: pd.DataFrame, report: Report) -> None:
+    """One series per unit for a test the catalogue does not know, never one axis.
+
+    Nothing converts an unknown test's units, so a viral load in IU/mL and in
+    log10 IU/mL drawn together would fall to zero. Each unit's rows become the
+    test 'viral load (IU/mL)', 'viral load (log10 IU/mL)' (changed in place, the
+    name as entered stays in ``test_input``), and one warning says so. Spellings
+    of one unknown name ('CMV PCR', 'CMV-PCR') are one test, named as first
+    written; units compare by ``unit_key``; a row without a unit (a qualitative
+    result) keeps the test's name.
+    """
+    unknown = labs.index[~labs["test_known"]]
+    if unknown.empty:
+        return
+    names = labs.loc[unknown, "test"]
+    keys = map_unique(names, cat.name_key)
+    labs.loc[unknown, "test"] = keys.map(names.groupby(keys, sort=False).first())
+    units = labs.loc[unknown, "unit"].fillna("").astype(str)
+    unit_keys = map_unique(units, cat.unit_key)
+    with_unit = units.ne("")
+    for _, rows in unit_keys[with_unit].groupby(keys[with_unit], sort=False):
+        if rows.nunique() < 2:
+            continue
+        name = str(labs.at[rows.index[0], "test"])
+        shown = units[rows.index].groupby(rows, sort=False).first()  # the unit as first written
+        series = name + " (" + rows.map(shown) + ")"
+        labs.loc[rows.index, "test"] = series
+        each = "; ".join(
+            f"{shown[u]} in row{'s' if len(group) > 1 else ''} "
+            + row_list([int(r) for r in group.index])
+            for u, group in rows.groupby(rows, sort=False)
+        )
+        report.add(
+            ProblemCode.UNKNOWN_TEST,
+            f"is entered in {len(shown)} units ({each}), and the catalogue does not know "
+            f"the test, so cannot convert between them: each unit is drawn as its own "
+            f"series ({', '.join(repr(x) for x in series.unique())}). Use one unit for one "
+            "test to draw one series.",
+            int(rows.index[0]),
+            "test",
+            name,
+            Severity.WARNING,
+        )
+
+
 LABS = TableSpec(
     "labs",
     steps=(
@@ -506,7 +603,7 @@ LABS = TableSpec(
         Date("time", required=True),
     ),
     assemble=_lab_frame,
-    checks=(conflicting_results, implausible_units),
+    checks=(_split_unknown_units, conflicting_results, implausible_units),
 )
 
 
@@ -537,7 +634,8 @@ ANNOTATIONS = TableSpec(
             "is not a panel: use lanes, steroids or a lab test; the note is shown at the top "
             "instead.",
             unknown="warning",
-            key=str.lower,
+            # a panel by any name of its test: "IL-18", "IL18" (the lab index is keyed by name_key)
+            key=cat.name_key,
         ),
     ),
     assemble=_annotation_frame,
