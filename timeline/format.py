@@ -194,7 +194,8 @@ LABS: tuple[Field, ...] = (
         "test",
         "text",
         True,
-        "Test name, common abbreviation or LOINC code. Unknown tests are kept as entered.",
+        "Test name as the report writes it (IL-18, IL18, interleukin-18), common "
+        "abbreviation or LOINC code. Unknown tests are kept as entered.",
         "ferritin",
     ),
     Field(
