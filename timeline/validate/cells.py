@@ -29,9 +29,9 @@ _SPACES = " \u00a0\u202f"
 _GROUPED = re.compile(rf"[-+]?[1-9]\d{{0,2}}(?:(?:[{_SPACES}]\d{{3}})+|(?:,\d{{3}})+)(?:\.\d+)?")
 # one comma and three digits, nothing else: forty thousand, or 40.000 with a decimal comma
 _ONE_COMMA = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
-# digits on both sides of a separator: a number written with separators this file will not
-# guess at ('1.234,5', '40 00', '1,23,456')
-_SEPARATED = re.compile(rf"\d[{_SPACES},.]\d")
+# digits and separators only, refused: a number written with separators this file will
+# not guess at ('1.234,5', '40 00', '1,23,456')
+_SEPARATED = re.compile(rf"[-+]?\d[\d{_SPACES},.]*\d")
 _EXAMPLE_MARK = "example"
 
 #: Why a cell's text was refused: the problem's code and its message.
@@ -207,7 +207,7 @@ def why_not_a_number(value: str) -> tuple[ProblemCode, str]:
             ProblemCode.COMMA_DECIMAL,
             "is not a number: use a point as the decimal separator (2.5, not 2,5).",
         )
-    if _SEPARATED.search(value):
+    if _SEPARATED.fullmatch(value):
         return (
             ProblemCode.AMBIGUOUS_NUMBER,
             "is not a number this file reads without guessing: write it with a point as the "
