@@ -135,3 +135,11 @@ def test_a_laboratory_flag_is_in_the_hover_and_never_changes_the_number(with_row
     hovers = " ".join(text_of(t) for t in fig.data)
     assert "lab flag <b>H*</b>" in hovers
     assert 38200.0 in [y for _, y in marker_points(fig, panel_axis(fig, "Ferritin"))]
+
+
+def test_tests_with_words_are_among_the_default_labs(adult, bundled):
+    from timeline.figures.labs import default_labs
+    from timeline.figures.options import DEFAULT_LABS
+
+    assert default_labs(adult) == (*DEFAULT_LABS, "CMV PCR")
+    assert default_labs(bundled) == DEFAULT_LABS

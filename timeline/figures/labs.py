@@ -37,17 +37,18 @@ class Panel:
     ticks: tuple[list[float], list[str]] | None = None
 
 
-def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
-    """Tests to draw, in catalogue panel order; only those the case has.
+def default_labs(case: Case) -> tuple[str, ...]:
+    """The tests drawn when none are chosen: the default labs, then every test with a
+    qualitative result ('CMV PCR: detected'), rare and meant to be seen."""
+    words = case.labs.get("result_text", pd.Series("", index=case.labs.index)).ne("")
+    return (*DEFAULT_LABS, *sorted(set(case.labs.loc[words, "test"]) - set(DEFAULT_LABS)))
 
-    By default, the default labs and every test with a qualitative result ('CMV PCR:
-    detected'): a result written as a word is rare and meant to be seen.
-    """
+
+def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
+    """Tests to draw, in catalogue panel order; only those the case has (by default,
+    ``default_labs``)."""
     present = set(case.labs["test"].unique())
-    wanted = options.labs
-    if wanted is None:
-        words = case.labs.get("result_text", pd.Series("", index=case.labs.index)).ne("")
-        wanted = (*DEFAULT_LABS, *sorted(case.labs.loc[words, "test"].unique()))
+    wanted = default_labs(case) if options.labs is None else options.labs
     order = cat.labs()["panel_order"]
     tests = [t for t in dict.fromkeys(wanted) if t in present]
     return sorted(tests, key=lambda t: (order.get(t, 999), t))
