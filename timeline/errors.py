@@ -70,6 +70,9 @@ class ProblemCode(StrEnum):
     DOSE_ABOVE_LIMIT = auto()  # mg/day above the drug's limit
     DOSE_PER_KG_ABOVE_LIMIT = auto()  # mg/kg/day above the drug's limit
     DOSE_INTERVAL = auto()  # IV doses closer than the drug's usual interval
+    # numbers and lab results as written (issue 14)
+    THOUSANDS_ASSUMED = auto()  # warning: '40,000' read as forty thousand, not 40.000
+    AMBIGUOUS_NUMBER = auto()  # separators that could mean more than one number: '1.234,5'
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,16 @@ events
     entered), type_known, label, note.
 labs
     row, time, test (canonical name, or as entered), test_input, test_known,
-    value (float, in ``unit``, the test's canonical unit), unit, qualifier
-    ('', '<', '>', '<=', '>='), value_input (the number entered, float),
-    value_text (the number as typed: '3.40' keeps the precision it was written with),
-    unit_input (as entered), ref_low, ref_high (canonical unit), ref_source ('input',
+    value (float, in ``unit``, the test's canonical unit; NaN for a qualitative
+    result), unit, qualifier ('', '<', '>', '<=', '>='; a censored result: the truth
+    lies beyond ``value``), value_input (the number entered, float; NaN for a
+    qualitative result), value_text (the number as typed, without its qualifier or
+    flag: '3.40' keeps the precision it was written with, '40 000' its separator; a
+    qualitative result's word as typed), result_text (a qualitative result, one of
+    ``QUALITATIVE_RESULTS`` in lower case; '' for a number), lab_flag (the
+    laboratory's own flag written after the number, one of ``LAB_FLAGS``, or ''; it
+    never changes the number), unit_input (as entered; may be empty for a qualitative
+    result), ref_low, ref_high (canonical unit), ref_source ('input',
     or 'catalogue: <which default>' such as 'catalogue: adult male' or 'catalogue: child
     (age not given)', or ''), ref_low_input, ref_high_input (as entered), note.
 """
@@ -36,6 +42,26 @@ from .catalogue import drug_classes
 from .errors import Problem, ProblemCode
 
 DATETIME: Final = "datetime64[ns]"
+
+#: The words a lab value may be instead of a number (CLINICAL.md §3b: results, not
+#: errors), matched without regard to case or repeated spaces. CLINICAL.md names
+#: "positive", "negative" and "detected"; the rest are the words laboratories print
+#: beside them (their opposites, and the result that is neither).
+QUALITATIVE_RESULTS: Final = (
+    "positive",
+    "negative",
+    "detected",
+    "not detected",
+    "indeterminate",
+    "equivocal",
+    "reactive",
+    "non-reactive",
+)
+
+#: The laboratory's own flags, written in the value cell after the number ("12.5 H",
+#: "12.5H", ">40000 HH"): CLINICAL.md §3b lists H, L, HH, LL, H*, A and CRIT; L* is H*'s
+#: counterpart. Matched without regard to case, kept in upper case.
+LAB_FLAGS: Final = ("H", "L", "HH", "LL", "H*", "L*", "A", "CRIT")
 
 
 def drug_class_dtype() -> pd.CategoricalDtype:
@@ -192,11 +218,13 @@ LABS_SCHEMA = pa.DataFrameSchema(
         "test": _required(str),
         "test_input": _required(str),
         "test_known": _required(bool),
-        "value": _required(float),
+        "value": _optional(float),  # NaN: a qualitative result (result_text)
         "unit": _required(str),
         "qualifier": _required(str),
-        "value_input": _required(float),
+        "value_input": _optional(float),
         "value_text": _required(str),
+        "result_text": _required(str),
+        "lab_flag": _required(str),
         "unit_input": _required(str),
         "ref_low": _optional(float),
         "ref_high": _optional(float),

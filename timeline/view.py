@@ -69,17 +69,28 @@ def _dose_columns(case: Case, t: pd.DataFrame, hide_dates: bool = True) -> dict[
     }
 
 
+_COMPARATORS = {"": "", "<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ "}
+
+
 def _lab_value_columns(labs: pd.DataFrame) -> dict[str, Any]:
-    """Each test's name, its value (with any '<' or '>') in the canonical unit, the unit.
+    """Each test's name, its value in the canonical unit ('< 5' for a censored one, the
+    word for a qualitative result: 'detected'), the unit ('' beside a word), and the
+    laboratory's own flag ('H', or '').
 
     A converted value keeps the precision it was entered with (1.03 µkat/L: 61.8 U/L).
     """
     labels = cat.labs()["label"]
-    values = zip(*(labs[c].tolist() for c in ("value", "value_input", "value_text")), strict=True)
+    columns = ("qualifier", "value", "value_input", "value_text", "result_text")
+    values = [
+        word or _COMPARATORS[q] + shown_value(v, e, w)
+        for q, v, e, w, word in zip(*(labs[c].tolist() for c in columns), strict=True)
+    ]
+    words = labs["result_text"].ne("")
     return {
         "test": [labels.get(t, t) for t in labs["test"]],
-        "value": labs["qualifier"] + [shown_value(v, e, w) for v, e, w in values],
-        "unit": labs["unit"].map(unit_text),
+        "value": values,
+        "unit": labs["unit"].map(unit_text).where(~words, ""),
+        "lab flag": labs["lab_flag"],
     }
 
 
@@ -99,9 +110,12 @@ def _reference_text(labs: pd.DataFrame) -> list[str]:
 
 
 def _entered_text(labs: pd.DataFrame) -> list[str]:
-    """Each value as entered, with its unit: '<5 mg/L', '1.03 µkat/L'."""
-    columns = (labs[c].tolist() for c in ("qualifier", "value_text", "unit_input"))
-    return [f"{q}{v} {unit_text(u)}" for q, v, u in zip(*columns, strict=True)]
+    """Each value as entered, with its flag and unit: '<5 mg/L', '12.5 H mg/L', 'detected'."""
+    columns = (labs[c].tolist() for c in ("qualifier", "value_text", "lab_flag", "unit_input"))
+    return [
+        " ".join(part for part in (f"{q}{v}", flag, unit_text(u)) if part)
+        for q, v, flag, u in zip(*columns, strict=True)
+    ]
 
 
 def treatments_table(case: Case, hide_dates: bool) -> pd.DataFrame:

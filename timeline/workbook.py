@@ -80,7 +80,10 @@ def case_tables(case: Case, *, include_identifiers: bool) -> dict[str, pd.DataFr
             {
                 "time": labs["time"].map(_time_text),
                 "test": labs["test_input"],
-                "value": labs["qualifier"] + labs["value_text"],  # as typed: '3.40' stays
+                # as typed: '3.40', '40 000' and a word stay; the laboratory's flag after it
+                "value": labs["qualifier"]
+                + labs["value_text"]
+                + labs["lab_flag"].map(lambda flag: f" {flag}" if flag else ""),
                 "unit": labs["unit_input"],
                 "ref_low": labs["ref_low_input"].map(_number_text),
                 "ref_high": labs["ref_high_input"].map(_number_text),

@@ -18,7 +18,7 @@ from .arrays import strings
 from .axis import TimeAxis
 from .downsample import keep_for_display
 from .options import DEFAULT_LABS, FigureOptions
-from .theme import LAB_LINE, OUT_OF_RANGE, Theme
+from .theme import INK, LAB_LINE, OUT_OF_RANGE, Theme
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,32 @@ class Panel:
     lines: list[tuple[float, str, str]]  # (value, label, dash)
     y_range: list[float] | None
     band: tuple[float, float] | None = None  # the reference range drawn, (low, high)
+    # (values, labels) of the y ticks when the axis carries no numbers: a row of results
+    # such as 'detected' is never read against a scale ([], []: no ticks). None: plotly's.
+    ticks: tuple[list[float], list[str]] | None = None
+
+
+def default_labs(case: Case) -> tuple[str, ...]:
+    """The tests drawn when none are chosen: the default labs, then every test with a
+    qualitative result ('CMV PCR: detected'), rare and meant to be seen."""
+    words = case.labs.get("result_text", pd.Series("", index=case.labs.index)).ne("")
+    return (*DEFAULT_LABS, *sorted(set(case.labs.loc[words, "test"]) - set(DEFAULT_LABS)))
 
 
 def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
-    """Tests to draw, in catalogue panel order; only those the case has."""
+    """Tests to draw, in catalogue panel order; only those the case has (by default,
+    ``default_labs``)."""
     present = set(case.labs["test"].unique())
-    wanted = DEFAULT_LABS if options.labs is None else options.labs
+    wanted = default_labs(case) if options.labs is None else options.labs
     order = cat.labs()["panel_order"]
     tests = [t for t in dict.fromkeys(wanted) if t in present]
     return sorted(tests, key=lambda t: (order.get(t, 999), t))
 
 
 def panel_title(test: str, unit: str) -> str:
-    """'Platelets (×10⁹/L)': the test's label and its unit, typeset."""
-    labels = cat.labs()["label"]
-    return f"{escape(labels.get(test, test))} ({escape(unit_text(unit))})"
+    """'Platelets (×10⁹/L)': the test's label and its unit, typeset ('CMV PCR' without one)."""
+    label = escape(cat.labs()["label"].get(test, test))
+    return f"{label} ({escape(unit_text(unit))})" if unit else label
 
 
 _SYMBOL = {">": ">", "<=": "≤", ">=": "≥", "<": "<"}
@@ -79,6 +90,8 @@ _COLUMNS = (
     "unit",
     "value_input",
     "value_text",
+    "result_text",
+    "lab_flag",
     "unit_input",
     "ref_low",
     "ref_high",
@@ -138,9 +151,9 @@ def _values_shown(rows: dict[str, np.ndarray], known: bool, from_y: bool) -> lis
     travels here. Otherwise the value travels as text, to the precision it was
     entered with (1.03 µkat/L is '61.8', not 61.7876).
     """
-    qualifier = rows["qualifier"].tolist()
+    qualifier = [f"{_SYMBOL[q]} " if q else "" for q in rows["qualifier"].tolist()]
     if from_y:
-        return [escape(q) if q else "" for q in qualifier]
+        return [escape(q) for q in qualifier]
     values = [
         q + shown_value(v, e, w)
         for q, v, e, w in zip(
@@ -162,12 +175,15 @@ def _values_shown(rows: dict[str, np.ndarray], known: bool, from_y: bool) -> lis
 
 
 def _entered(rows: dict[str, np.ndarray]) -> list[str]:
-    """Per point: the value as entered when it was converted, ' (entered 1.03 µkat/L)'."""
+    """Per point: the value as entered when it was converted, ' (entered 1.03 µkat/L)',
+    and the laboratory's own flag when it gave one, ' lab flag H'."""
     qualifier = rows["qualifier"].tolist()
     entered = [""] * len(qualifier)
     for k in np.flatnonzero(_converted(rows)).tolist():
         text = f"{qualifier[k]}{rows['value_text'][k]} {unit_text(rows['unit_input'][k])}"
         entered[k] = f" (entered {escape(text)})"
+    for k in np.flatnonzero(rows["lab_flag"] != "").tolist():
+        entered[k] += f" · lab flag <b>{escape(rows['lab_flag'][k])}</b>"
     return entered
 
 
@@ -356,19 +372,30 @@ def _line_traces(
     return traces
 
 
-def _marker(flag: str, theme: Theme) -> dict:
-    """White within the reference range; larger and vermillion outside it or in fever."""
+# A censored result (CLINICAL.md §3b) is drawn at its limit as a triangle pointing the
+# way the truth lies: down for '<5' (below 5), up for '>40000' (above 40,000).
+CENSORED_SYMBOLS = {"below": "triangle-down", "above": "triangle-up"}
+_DIRECTION = {"": "", "<": "below", "<=": "below", ">": "above", ">=": "above"}
+CENSORED_NAME = "censored ({}: the result lies {} the limit drawn)"
+
+
+def _marker(flag: str, theme: Theme, direction: str = "") -> dict:
+    """White within the reference range; larger and vermillion outside it or in fever.
+    A censored result is a triangle pointing the way its truth lies, a little larger."""
+    size = theme.marker + 1 if flag else theme.marker - 1
     if not flag:
-        return {
-            "color": "white",
-            "size": theme.marker - 1,
-            "line": {"color": LAB_LINE, "width": 1.5},
-        }
-    return {
-        "color": OUT_OF_RANGE,
-        "size": theme.marker + 1,
-        "line": {"color": "white", "width": 0.8},
-    }
+        marker: dict = {"color": "white", "line": {"color": LAB_LINE, "width": 1.5}}
+    else:
+        marker = {"color": OUT_OF_RANGE, "line": {"color": "white", "width": 0.8}}
+    if direction:
+        return marker | {"symbol": CENSORED_SYMBOLS[direction], "size": size + 3}
+    return marker | {"size": size}
+
+
+def censored_marks(traces: list[dict]) -> tuple[str, ...]:
+    """Which censored marks ('below', 'above') these traces draw: the legend explains them."""
+    drawn = {t.get("meta", {}).get("censored", "") for t in traces if isinstance(t, dict)}
+    return tuple(d for d in CENSORED_SYMBOLS if d in drawn)
 
 
 def _point_traces(
@@ -383,10 +410,13 @@ def _point_traces(
     """A marker per value, a trace per flag; the hover says high, low or fever."""
     template, custom = _hover(rows, axis, hide_dates, known)
     value = rows["value"].astype(float)
+    directions = np.array([_DIRECTION[q] for q in rows["qualifier"].tolist()], dtype=object)
     traces = []
     for flag, (name, _) in _POINTS.items():
-        mask = flags == flag
-        if mask.any():
+        for direction in ("", *CENSORED_SYMBOLS):
+            mask = (flags == flag) & (directions == direction)
+            if not mask.any():
+                continue
             shown = _flag_text(flag, str(rows["test"][0]))
             traces.append(
                 dict(
@@ -394,13 +424,83 @@ def _point_traces(
                     x=x_time[mask].astype(_POSITION) if axis.days else x_time[mask],
                     y=value[mask],
                     mode="markers",
-                    marker=_marker(flag, theme),
-                    name=name,
+                    marker=_marker(flag, theme, direction),
+                    name=f"{name}, censored {direction}" if direction else name,
                     showlegend=False,
+                    **({"meta": {"censored": direction}} if direction else {}),
                     **_compact_hover(template.replace(_FLAG, shown), custom[mask]),
                 )
             )
     return traces
+
+
+# Qualitative results (CLINICAL.md §3b: kept as text, shown as marks, never as numbers):
+# filled for a finding, open for its absence, a diamond for neither. CLINICAL.md does not
+# say whether a finding is abnormal for every test, so none is drawn as out of range.
+_RESULT_MARKS = {
+    "positive": ("circle", INK),
+    "detected": ("circle", INK),
+    "reactive": ("circle", INK),
+    "negative": ("circle-open", INK),
+    "not detected": ("circle-open", INK),
+    "non-reactive": ("circle-open", INK),
+    "indeterminate": ("diamond-open", INK),
+    "equivocal": ("diamond-open", INK),
+}
+
+
+def _result_traces(
+    rows: dict[str, np.ndarray], y: float, axis: TimeAxis, hide_dates: bool, theme: Theme
+) -> list[dict]:
+    """Each qualitative result as a mark labelled with its word, at height ``y``; a trace
+    per word. The hover names the test (as entered) and the result."""
+    x_time = np.asarray(axis.x(rows["time"]), dtype=float if axis.days else object)
+    labels = cat.labs()["label"]
+    names = [labels.get(t, i) for t, i in zip(rows["test"], rows["test_input"], strict=True)]
+    hover = [
+        f"<b>{escape(name)}</b> {escape(word)}<br>{when}"
+        for name, word, when in zip(
+            names,
+            rows["result_text"].tolist(),
+            _when_and_note(rows, axis, hide_dates),
+            strict=True,
+        )
+    ]
+    traces = []
+    for word in dict.fromkeys(rows["result_text"].tolist()):
+        mask = rows["result_text"] == word
+        symbol, colour = _RESULT_MARKS.get(word, ("square-open", INK))
+        traces.append(
+            dict(
+                type="scatter",
+                x=x_time[mask].astype(_POSITION) if axis.days else x_time[mask],
+                y=np.full(int(mask.sum()), y),
+                mode="markers+text",
+                text=[escape(word)] * int(mask.sum()),
+                textposition="top center",
+                textfont={"size": theme.small - 1, "color": INK},
+                marker={"symbol": symbol, "color": colour, "size": theme.marker + 1},
+                name=word,
+                showlegend=False,
+                customdata=strings([h for h, m in zip(hover, mask.tolist(), strict=True) if m]),
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def _result_panel(
+    rows: dict[str, np.ndarray],
+    test: str,
+    title: str,
+    axis: TimeAxis,
+    options: FigureOptions,
+    theme: Theme,
+) -> Panel:
+    """A row of labelled marks for a test whose results in the window are all words: no
+    scale, no band, no line (a word joined to a word by a line would read as a trend)."""
+    traces = _result_traces(rows, 0.0, axis, options.hide_dates, theme)
+    return Panel(test, title, False, traces, [], [-1.0, 1.5], None, ([], []))
 
 
 def _band(low: float, high: float, y_range: list[float], log: bool) -> tuple[float, float] | None:
@@ -436,11 +536,16 @@ def lab_panel(
 ) -> Panel:
     """One test's panel from its rows (see ``split_by_test``)."""
     rows = _near_window(rows, axis)
+    words = rows["result_text"] != ""
+    results = {c: v[words] for c, v in rows.items()}
+    rows = {c: v[~words] for c, v in rows.items()}
     meta = cat.labs()
-    unit = str(rows["unit"][0] if len(rows["unit"]) else meta.at[test, "unit"])
+    unit = _panel_unit(rows, results, test)
     log = bool(meta.at[test, "log_axis"]) if test in meta.index else False
     title = panel_title(test, unit)
     if not len(rows["time"]):
+        if len(results["time"]):
+            return _result_panel(results, test, title, axis, options, theme)
         return Panel(test, title, log, [], [], None)
     value = rows["value"].astype(float)
     low_ref, high_ref = rows["ref_low"].astype(float), rows["ref_high"].astype(float)
@@ -459,4 +564,18 @@ def lab_panel(
     lines = _threshold_lines(test)
     values = [y_min, y_max, *(v for v, _, _ in lines), *(v for v in (low, high) if not np.isnan(v))]
     y_range = _y_range(values, log)
+    if len(results["time"]):  # words beside numbers: marks along the panel's foot
+        foot = 10 ** (y_range[0] + 0.05) if log else y_range[0]
+        traces += _result_traces(results, foot, axis, options.hide_dates, theme)
     return Panel(test, title, log, traces, lines, y_range, _band(low, high, y_range, log))
+
+
+def _panel_unit(rows: dict[str, np.ndarray], results: dict[str, np.ndarray], test: str) -> str:
+    """The unit the panel's numbers are in: its first number's, else the catalogue's
+    (a test with only words has none unless the catalogue gives one)."""
+    if len(rows["unit"]):
+        return str(rows["unit"][0])
+    meta = cat.labs()
+    if test in meta.index:
+        return str(meta.at[test, "unit"])
+    return str(results["unit"][0]) if len(results["unit"]) else ""

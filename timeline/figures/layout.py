@@ -207,6 +207,23 @@ def _criteria_markers(criteria: Sequence[dict] | None, theme: Theme) -> list[tup
     return [(name, {**marker, "color": fill.replace("0.16)", "0.5)")}) for name, fill in kinds]
 
 
+# A censored result's mark (figures.labs.CENSORED_SYMBOLS): drawn at its limit, pointing
+# the way the truth lies (CLINICAL.md §3b). Named short: one legend entry's width.
+_CENSORED_ENTRIES = {
+    "below": ("Censored: below (<)", "triangle-down"),
+    "above": ("Censored: above (>)", "triangle-up"),
+}
+
+
+def _censored_markers(censored: Sequence[str], theme: Theme) -> list[tuple[str, dict]]:
+    """(name, marker) of each censored mark drawn ('below', 'above'), in that order."""
+    return [
+        (name, {"symbol": symbol, "color": MUTED, "size": theme.marker + 3})
+        for direction, (name, symbol) in _CENSORED_ENTRIES.items()
+        if direction in censored
+    ]
+
+
 _LEGEND_LINES = (  # the lines of the lab panels
     ("MAS 2016 threshold", {"color": MUTED, "dash": "dash", "width": 1.5}),
     ("Sampling gap", {"color": LAB_LINE, "dash": "dot", "width": 1.5}),
@@ -214,12 +231,18 @@ _LEGEND_LINES = (  # the lines of the lab panels
 
 
 def legend_traces(
-    parts: tuple[str, ...], theme: Theme, last: int, criteria: Sequence[dict] | None = None
+    parts: tuple[str, ...],
+    theme: Theme,
+    last: int,
+    criteria: Sequence[dict] | None = None,
+    censored: Sequence[str] = (),
 ) -> list[dict]:
     """Empty traces on the bottom row whose legend entries explain the marks.
 
     ``criteria``: the MAS 2016 shading drawn, each kind named once (None: both kinds
-    of the default view, wherever lanes or labs are).
+    of the default view, wherever lanes or labs are). ``censored``: the censored marks
+    the lab panels draw ('below', 'above'; see ``figures.labs.censored_marks``), each
+    explained only when drawn.
     """
     where = {
         "xaxis": axis_ref("x", last),
@@ -230,6 +253,8 @@ def legend_traces(
         "type": "scatter",
     }
     markers = _legend_markers(parts, theme)
+    if "labs" in parts:
+        markers += _censored_markers(censored, theme)
     if "labs" in parts or "lanes" in parts:
         markers += _criteria_markers(criteria, theme)
     entries = [

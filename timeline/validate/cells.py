@@ -21,6 +21,17 @@ from ..sources import RawTable
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _SLASH_DATE = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 _COMMA_DECIMAL = re.compile(r"-?\d+,\d+")
+# Thousands separators as English-language reports write them (CLINICAL.md §3b): groups
+# of three after a first group of one to three digits that does not start with 0 ('0,500'
+# is a decimal comma). A space, a no-break space or a narrow no-break space ('40 000'),
+# or a comma ('40,000', '1,234,567', '1,234.5'); a point only for decimals.
+_SPACES = " \u00a0\u202f"
+_GROUPED = re.compile(rf"[-+]?[1-9]\d{{0,2}}(?:(?:[{_SPACES}]\d{{3}})+|(?:,\d{{3}})+)(?:\.\d+)?")
+# one comma and three digits, nothing else: forty thousand, or 40.000 with a decimal comma
+_ONE_COMMA = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
+# digits and separators only, refused: a number written with separators this file will
+# not guess at ('1.234,5', '40 00', '1,23,456')
+_SEPARATED = re.compile(rf"[-+]?\d[\d{_SPACES},.]*\d")
 _EXAMPLE_MARK = "example"
 
 #: Why a cell's text was refused: the problem's code and its message.
@@ -190,11 +201,18 @@ def _not_a_date(value: str) -> tuple[ProblemCode, str]:
     )
 
 
-def _not_a_number(value: str) -> tuple[ProblemCode, str]:
+def why_not_a_number(value: str) -> tuple[ProblemCode, str]:
     if _COMMA_DECIMAL.fullmatch(value):
         return (
             ProblemCode.COMMA_DECIMAL,
             "is not a number: use a point as the decimal separator (2.5, not 2,5).",
+        )
+    if _SEPARATED.fullmatch(value):
+        return (
+            ProblemCode.AMBIGUOUS_NUMBER,
+            "is not a number this file reads without guessing: write it with a point as the "
+            "decimal separator, and either no thousands separator or groups of three "
+            "(40000, 40 000 or 40,000; 2.5).",
         )
     return (
         ProblemCode.BAD_NUMBER,
@@ -214,12 +232,66 @@ def dates(text: pd.Series, column: str, report: Report, required: bool) -> pd.Se
     return parsed
 
 
-def numbers(text: pd.Series, column: str, report: Report, required: bool) -> pd.Series:
-    """Finite numbers as float; NaN where empty or refused."""
+def _grouped_number(text: str) -> float:
+    """A number written with thousands separators ('40 000', '40,000'), else NaN."""
+    if not _GROUPED.fullmatch(text):
+        return np.nan
+    return float(re.sub(rf"[{_SPACES},]", "", text))
+
+
+def read_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Finite numbers as written, as float (NaN where empty or not a number), and where a
+    lone comma was read as a thousands separator ('40,000': an assumption to report).
+
+    Plain numbers are read at once; only the rest (few) are matched one by one.
+    """
     empty = text.eq("")
     parsed = pd.to_numeric(text.where(~empty), errors="coerce").astype(float)
+    rest = ~empty & parsed.isna()
+    if rest.any():
+        parsed = parsed.fillna(map_unique(text[rest], _grouped_number).astype(float))
     parsed = parsed.where(np.isfinite(parsed))
-    report.explain(~empty & parsed.isna(), text, column, _not_a_number)
+    assumed = pd.Series(False, index=text.index)
+    if rest.any():
+        lone = text[rest].map(lambda t: _ONE_COMMA.fullmatch(t) is not None).astype(bool)
+        assumed[rest] = lone & parsed[rest].notna()
+    return parsed, assumed
+
+
+def thousands_assumed(
+    assumed: pd.Series,
+    text: pd.Series,
+    column: str,
+    report: Report,
+    shown: pd.Series | None = None,
+) -> None:
+    """A warning for each number whose lone comma was read as a thousands separator.
+
+    ``text`` is the number as read ('40,000'); ``shown``, the whole cell when the
+    number is only part of it ('>40,000 H').
+    """
+    shown = text if shown is None else shown
+    for row in text.index[assumed].tolist():
+        number = text[row]
+        report.add(
+            ProblemCode.THOUSANDS_ASSUMED,
+            f"{number} read as {_grouped_number(number):.0f} (the comma as a thousands "
+            f"separator, as English-language reports write it): a decimal comma would be "
+            f"{number.replace(',', '.')}, which this file writes with a point.",
+            int(row),
+            column,
+            shown[row],
+            Severity.WARNING,
+        )
+
+
+def numbers(text: pd.Series, column: str, report: Report, required: bool) -> pd.Series:
+    """Finite numbers as float; NaN where empty or refused. '40 000' and '40,000' are
+    forty thousand (the comma's reading reported as an assumption); '2,5' is refused."""
+    empty = text.eq("")
+    parsed, assumed = read_numbers(text)
+    report.explain(~empty & parsed.isna(), text, column, why_not_a_number)
+    thousands_assumed(assumed, text, column, report)
     if required:
         required_text(text, column, report)
     return parsed

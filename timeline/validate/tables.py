@@ -21,7 +21,14 @@ import pandera.pandas as pa
 from .. import catalogue as cat
 from ..errors import Problem, ProblemCode, Severity
 from ..format import TABLES, TREATMENT_KINDS
-from ..model import CHECK_PROBLEMS, RULES, CaseInfo, drug_class_dtype
+from ..model import (
+    CHECK_PROBLEMS,
+    LAB_FLAGS,
+    QUALITATIVE_RESULTS,
+    RULES,
+    CaseInfo,
+    drug_class_dtype,
+)
 from ..sources import RawTable
 from .cells import (
     Report,
@@ -32,12 +39,19 @@ from .cells import (
     lookup,
     map_unique,
     numbers,
+    read_numbers,
     required_text,
     row_list,
+    thousands_assumed,
+    why_not_a_number,
 )
 from .plausibility import conflicting_results, implausible_units
 
-_QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>)?\s*(.*?)\s*$")
+_QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>)?\s*(.*?)\s*$", re.DOTALL)
+# the laboratory's flag after the number ('12.5 H', '12.5H', '>40000 H*'): longest first
+_FLAG_CHOICES = "|".join(re.escape(f) for f in sorted(LAB_FLAGS, key=len, reverse=True))
+_FLAGGED = re.compile(rf"^(.*\d\.?)\s*({_FLAG_CHOICES})$", re.DOTALL | re.IGNORECASE)
+_RESULT_WORDS = frozenset(QUALITATIVE_RESULTS)
 _PANELS = ("lanes", "steroids")
 
 Parsed = dict[str, pd.Series]
@@ -381,14 +395,83 @@ EVENTS = TableSpec(
 # --- labs -----------------------------------------------------------------------
 
 
+def _result_word(cell: str) -> str:
+    """The qualitative result a value cell is ('Not  Detected' is 'not detected'), or ''."""
+    word = " ".join(cell.lower().split())
+    return word if word in _RESULT_WORDS else ""
+
+
+def _results(table: _Parsing) -> pd.Series:
+    """Each row's qualitative result ('' for anything else), found once per table."""
+    if "result_text" not in table.parsed:
+        table.parsed["result_text"] = map_unique(table.text["value"], _result_word).astype(str)
+    return table.parsed["result_text"]
+
+
+def _split_value(cell: str) -> tuple[str, str, str]:
+    """(qualifier, number as typed, laboratory flag) of a value cell that is not a plain
+    number: '>= 40 000 H*' is ('>=', '40 000', 'H*')."""
+    found = _QUALIFIED.match(cell)
+    qualifier, rest = (found[1] or "", found[2]) if found else ("", cell)
+    flagged = _FLAGGED.match(rest)
+    flag = ""
+    if flagged:
+        rest, flag = flagged[1].rstrip(), flagged[2].upper()
+    return {"≤": "<=", "≥": ">="}.get(qualifier, qualifier), rest, flag
+
+
+def _value_parts(value: pd.Series, word: pd.Series) -> pd.DataFrame:
+    """Each cell's qualifier, number text and flag; plain numbers (most) are not split."""
+    parts = pd.DataFrame({"qualifier": "", "number": value, "flag": ""}, index=value.index)
+    parts.loc[word.ne(""), "number"] = ""
+    rest = word.eq("") & value.ne("") & pd.to_numeric(value, errors="coerce").isna()
+    if rest.any():
+        split = map_unique(value[rest], _split_value)
+        parts.loc[rest, ["qualifier", "number", "flag"]] = split.tolist()
+    return parts
+
+
+def _why_not_a_value(cell: str) -> tuple[ProblemCode, str]:
+    """Why a value cell was refused: a number badly written, or not a number at all."""
+    number = _split_value(cell)[1]
+    if any(c.isdigit() for c in number):
+        return why_not_a_number(number)
+    return (  # BAD_NUMBER still: the code a program reads for a value that is no number
+        ProblemCode.BAD_NUMBER,
+        "is not a number, nor a result this file accepts: enter a number (12.5, <5, "
+        ">40000, 40 000, 12.5 H) or one of " + ", ".join(QUALITATIVE_RESULTS) + ".",
+    )
+
+
 def _lab_values(table: _Parsing) -> None:
-    """A value as a qualifier ('<', '>=', ...) and a number: '<5' is censored at 5."""
+    """A value cell as a qualifier ('<', '>=', ...), a number and the laboratory's flag
+    ('<5' is censored at 5, '12.5 H' is 12.5 flagged high by the laboratory), or as a
+    qualitative result ('detected'), kept as its word with no number."""
     value = table.text["value"]
-    parts = value.str.extract(_QUALIFIED)
-    table.parsed["qualifier"] = parts[0].fillna("").replace({"≤": "<=", "≥": ">="})
-    table.parsed["value"] = numbers(parts[1].fillna(""), "value", table.report, required=False)
-    table.parsed["value_text"] = parts[1].fillna("").str.strip()  # '3.40' keeps its precision
+    word = _results(table)
+    parts = _value_parts(value, word)
+    number, assumed = read_numbers(parts["number"])
+    refused = value.ne("") & word.eq("") & number.isna()
+    table.report.explain(refused, value, "value", _why_not_a_value)
+    thousands_assumed(assumed, parts["number"], "value", table.report, shown=value)
+    table.parsed["qualifier"] = parts["qualifier"].astype(str)
+    table.parsed["value"] = number
+    # as typed: '3.40' keeps its precision; a result keeps its word as written
+    table.parsed["value_text"] = parts["number"].where(word.eq(""), value).astype(str)
+    table.parsed["lab_flag"] = parts["flag"].astype(str)
     required_text(value, "value", table.report)
+
+
+def _lab_unit(table: _Parsing) -> None:
+    """Every row needs a unit, but a qualitative result ('detected') has none."""
+    unit = table.text["unit"]
+    table.report.each(
+        unit.eq("") & _results(table).eq(""),
+        unit,
+        "unit",
+        ProblemCode.EMPTY_REQUIRED,
+        "is empty: every row needs a unit (only a result such as 'detected' may leave it empty).",
+    )
 
 
 def _lab_units(table: _Parsing) -> None:
@@ -443,6 +526,8 @@ def _lab_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
             "qualifier": parsed["qualifier"].astype(str),
             "value_input": parsed["value"],
             "value_text": parsed["value_text"].astype(str),
+            "result_text": parsed["result_text"].astype(str),
+            "lab_flag": parsed["lab_flag"].astype(str),
             "unit_input": text["unit"],
             **_reference_range(parsed, convert),
             "note": text["note"],
@@ -585,7 +670,7 @@ LABS = TableSpec(
     "labs",
     steps=(
         Required("test"),
-        Required("unit"),
+        _lab_unit,
         Vocabulary(
             "test",
             cat.lab_index,
