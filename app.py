@@ -20,7 +20,8 @@ from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_
 from timeline.derive import DAY, reanchor, window_end, window_start
 from timeline.derive.summary import case_summary, default_treatment, window_presets
 from timeline.export import export_files
-from timeline.figures import DEFAULT_LABS, FigureOptions, build_figure
+from timeline.figures import FigureOptions, build_figure
+from timeline.figures.labs import default_labs
 from timeline.figures.options import ThemeName
 from timeline.figures.theme import SLIDE
 from timeline.model import Case
@@ -175,7 +176,7 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
         key=f"lanes:{key}",
         format_func=lambda d: drugs[d],
     )
-    wanted = [t for t in DEFAULT_LABS if t in labs]
+    wanted = [t for t in default_labs(case) if t in labs]
     panels = side.multiselect(
         "Lab panels", list(labs), default=wanted, key=f"labs:{key}", format_func=lambda t: labs[t]
     )

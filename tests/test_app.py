@@ -240,3 +240,10 @@ def test_a_labs_only_view_of_the_criteria(app):
         if s.get("yref") == "paper" and s["type"] == "rect"
     ]
     assert (3.0, 37.0) in shading  # Day 3 to Day 36, the laboratory rule alone
+
+
+def test_a_word_result_is_among_the_chosen_panels_it_is_drawn_in(app):
+    app.selectbox(key="bundled").set_value("adult-aosd-mas").run()
+    chosen = app.multiselect(key="labs:bundled:adult-aosd-mas").value
+    assert "CMV PCR" in chosen  # drawn by default, so ticked by default
+    assert "<b>CMV PCR</b>" in panel_titles(figure(app))

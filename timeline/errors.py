@@ -48,6 +48,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_KIND = auto()
     UNKNOWN_EVENT_TYPE = auto()
     UNKNOWN_TEST = auto()
+    UNKNOWN_TEST_UNITS = auto()  # an unknown test in two units: one series per unit
     UNKNOWN_LAB_UNIT = auto()
     UNKNOWN_PANEL = auto()
     EXAMPLE_ROW = auto()  # the template's example row is still there

@@ -202,14 +202,19 @@ LABS: tuple[Field, ...] = (
         "value",
         "number",
         True,
-        "The result. A leading < or > (e.g. <5) records a value beyond the assay's limit.",
+        "The result: a number (1250; 40 000 or 40,000 for forty thousand; a point for "
+        "decimals), with a leading <, ≤, > or ≥ for a result beyond the assay's limit "
+        "(<5, >40000) and the laboratory's flag after it if any (12.5 H: H, L, HH, LL, H*, "
+        "L*, A, CRIT); or a word: positive, negative, detected, not detected, "
+        "indeterminate, equivocal, reactive, non-reactive.",
         "1250",
     ),
     Field(
         "unit",
         "text",
         True,
-        "The unit as reported; converted to the test's standard unit, the original kept.",
+        "The unit as reported; converted to the test's standard unit, the original kept. "
+        "Leave it empty only for a result written as a word.",
         "ng/mL",
     ),
     Field(

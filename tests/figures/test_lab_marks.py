@@ -143,3 +143,26 @@ def test_tests_with_words_are_among_the_default_labs(adult, bundled):
 
     assert default_labs(adult) == (*DEFAULT_LABS, "CMV PCR")
     assert default_labs(bundled) == DEFAULT_LABS
+
+
+def test_a_built_figure_explains_its_censored_marks_and_reads_no_scale_for_words(adult, bundled):
+    adult_labs = build_figures(adult)["labs"]
+    names = {t.name for t in adult_labs.data if t.hoverinfo == "skip"}
+    assert "Censored: above (>)" in names  # ferritin >40000
+    assert "Censored: below (<)" not in names  # CRP <5 is not among the default panels
+    assert not {n for t in build_figures(bundled)["labs"].data if (n := t.name) and "Censored" in n}
+    axis = panel_axis(adult_labs, "CMV PCR").replace("y", "yaxis")
+    assert list(adult_labs.layout[axis].tickvals) == []  # no numbers beside 'detected'
+
+
+def test_an_unknown_test_split_by_unit_names_its_unit_once(with_rows):
+    case = load_case(
+        with_rows(
+            "labs",
+            "2000-01-20 07:00,viral load,1200,IU/mL,,,",
+            "2000-01-27 07:00,viral load,3.1,log10 IU/mL,,,",
+        )
+    )
+    fig = build_figure(case, FigureOptions(labs=tuple(sorted(set(case.labs["test"])))))
+    titles = [a.text for a in fig.layout.annotations if a.text.startswith("<b>viral load")]
+    assert sorted(titles) == ["<b>viral load (IU/mL)</b>", "<b>viral load (log10 IU/mL)</b>"]

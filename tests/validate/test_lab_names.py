@@ -194,7 +194,7 @@ def test_an_unknown_test_in_two_units_is_two_series_never_one_axis(with_rows):
     ]
     assert rows["test_input"].tolist() == ["viral load", "viral load", "Viral load", "viral-load"]
     assert rows["value"].tolist() == [12000, 4.1, 900, 2.9]  # nothing converted
-    (split,) = [w for w in case.warnings if "units" in w.message and w.code is C.UNKNOWN_TEST]
+    (split,) = [w for w in case.warnings if w.code is C.UNKNOWN_TEST_UNITS]
     assert (split.row, split.column, split.value) == (LR, "test", "viral load")
     assert f"IU/mL in rows {LR}, {LR + 2}; log10 IU/mL in rows {LR + 1}, {LR + 3}" in split.message
     assert "'viral load (IU/mL)', 'viral load (log10 IU/mL)'" in split.message

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ..model import Case
 from .axis import TimeAxis, time_axis
-from .labs import Panel, chosen_labs, lab_panel, split_by_test
+from .labs import Panel, censored_marks, chosen_labs, lab_panel, split_by_test
 from .lanes import class_bands, course_traces, lane_ticks, lane_traces, lanes
 from .layout import (
     across_panel,
@@ -246,6 +246,8 @@ def _style_panel(yaxis: dict, i: int, panel: Panel, theme: Theme) -> tuple[list[
     yaxis.update(type="log" if panel.log else "linear", range=panel.y_range)
     if panel.log:
         yaxis.update(dtick=1)  # one tick per power of ten
+    if panel.ticks is not None:  # a row of word results: no scale to read them against
+        yaxis.update(tickvals=panel.ticks[0], ticktext=panel.ticks[1], showgrid=False)
     shapes = []
     if panel.band is not None:  # after the criteria shading, so it shows through it
         shapes.append(across_panel(i, "rect", *panel.band, fillcolor=REFERENCE_BAND))
@@ -298,7 +300,8 @@ def _assemble(prepared: _Prepared, parts: tuple[str, ...], name: str) -> go.Figu
     # event labels sit above the top panel's own title when it has one
     lift = theme.small + 8 if rows[0].title else 0
     criteria = prepared.criteria if "labs" in parts or "lanes" in parts else []
-    legend = legend_traces(parts, theme, len(rows), criteria)
+    censored = censored_marks([t for row in rows for t in row.traces])
+    legend = legend_traces(parts, theme, len(rows), criteria, censored)
     heights = [r.height for r in rows]
     axes, frame = place_rows(
         heights, theme, prepared.axis, event_label_rows(marks), len(legend), lift

@@ -57,7 +57,9 @@ def chosen_labs(case: Case, options: FigureOptions) -> list[str]:
 def panel_title(test: str, unit: str) -> str:
     """'Platelets (×10⁹/L)': the test's label and its unit, typeset ('CMV PCR' without one)."""
     label = escape(cat.labs()["label"].get(test, test))
-    return f"{label} ({escape(unit_text(unit))})" if unit else label
+    if not unit or label.endswith(f" ({escape(unit)})"):  # a word result, or an unknown
+        return label  # test split by unit, whose name already carries it
+    return f"{label} ({escape(unit_text(unit))})"
 
 
 _SYMBOL = {">": ">", "<=": "≤", ">=": "≥", "<": "<"}

@@ -654,7 +654,7 @@ def _split_unknown_units(labs: pd.DataFrame, report: Report) -> None:
             for u, group in rows.groupby(rows, sort=False)
         )
         report.add(
-            ProblemCode.UNKNOWN_TEST,
+            ProblemCode.UNKNOWN_TEST_UNITS,
             f"is entered in {len(shown)} units ({each}), and the catalogue does not know "
             f"the test, so cannot convert between them: each unit is drawn as its own "
             f"series ({', '.join(repr(x) for x in series.unique())}). Use one unit for one "
