@@ -106,8 +106,9 @@ def test_a_short_bar_never_loses_a_frequency_other_than_daily_nor_its_unit(frequ
     assert len(labels) == len(allowed)  # each shorter form is reached as the bar narrows
 
 
-# a number in a label is followed by its unit (mg, g, mcg, IU, mg/kg, mg/m², kg, m²)
-_BARE_NUMBER = re.compile(r"\d(?![\d.,]|\s?(?:mg|g\b|mcg|IU|kg|m²))")
+# a number in a label is followed by its unit (mg, g, mcg, IU, mg/kg, mg/m², kg, m²), or is a
+# time in one ('mg/24 h', '3×/week', issue 14)
+_BARE_NUMBER = re.compile(r"\d(?![\d.,]|\s?(?:mg|g\b|mcg|IU|kg|m²|h\b|×/week))")
 
 
 @pytest.mark.parametrize("theme", ["screen", "slide"])
@@ -147,6 +148,6 @@ def test_a_bar_starts_at_its_time_of_day_and_a_short_one_is_labelled_beside_it(a
     # from 2024-12-20 18:00 (Day 0.75) to the end of 2024-12-26 (Day 7)
     assert (hydrocortisone.base[0], hydrocortisone.x[0]) == (0.75, 6.25)
     # 6.25 days at 9 px a day is too short for '50 mg qid' at 14 px: written to its right
-    assert list(hydrocortisone.text) == ["50 mg qid"]
-    assert list(hydrocortisone.textposition) == ["outside"]
+    assert hydrocortisone.text[0] == "50 mg qid"
+    assert hydrocortisone.textposition[0] == "outside"
     assert hydrocortisone.outsidetextfont.color == INK  # legible beside a pale bar
