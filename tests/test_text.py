@@ -93,3 +93,67 @@ def test_first_fitting_label_or_none():
     assert first_fitting(labels, 99, 10) == "10 mg/m² daily"
     assert first_fitting(labels, 98, 10) == "10 mg/m²"
     assert first_fitting(labels, 10, 10) == ""
+
+
+# issue 14: doses per day say into how many doses they are divided; a rate is written as one
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        # 8 mg/kg/day in four doses at 82 kg: 656 mg a day
+        (
+            (8, "mg/kg/day", "every 6 hours", False, 656.0, 82.0),
+            "8 mg/kg/day in 4 doses q6h (656 mg/day at 82 kg)",
+        ),
+        # a daily total given daily needs no 'daily'; 10 mg/m²/day at 2.0192 m² = 20.2 mg/day
+        (
+            (10, "mg/m2/day", "daily", False, 20.192, 2.0192),
+            "10 mg/m²/day (20.2 mg/day at 2.02 m²)",
+        ),
+        # IVIG 0.5 g/kg daily at 82 kg: 41 g
+        ((0.5, "g/kg", "daily", False, 41_000.0, 82.0), "0.5 g/kg daily (41 g at 82 kg)"),
+        ((200, "mg/24h", "continuous", False, 200.0, math.nan), "200 mg/24 h continuous"),
+        # 1 mg/kg/h at 82 kg: 82 mg an hour
+        (
+            (1, "mg/kg/h", "continuous", False, 82.0, 82.0),
+            "1 mg/kg/h continuous (82 mg/h at 82 kg)",
+        ),
+        ((400, "mg/day", "twice daily", False, 400.0, math.nan), "400 mg/day in 2 doses bid"),
+        ((960, "mg", "three times weekly", False, 960.0, math.nan), "960 mg 3×/week"),
+        ((3, "mg/kg", "every 3 days", False, 246.0, 82.0), "3 mg/kg q3d (246 mg at 82 kg)"),
+        # a daily total on a less than daily schedule keeps its schedule
+        (
+            (10, "mg/kg/day", "three times weekly", False, 820.0, 82.0),
+            "10 mg/kg/day 3×/week (820 mg/day at 82 kg)",
+        ),
+        # once: 30 mg/kg/day at 36 kg = 1.08 g on its day
+        ((30, "mg/kg/day", "once", True, 1080.0, 36.0), "30 mg/kg/day (1.08 g/day at 36 kg)"),
+    ],
+)
+def test_dose_text_of_doses_per_day_and_rates(args, text):
+    assert dose_text(*args) == text
+
+
+def test_labels_of_a_rate_and_a_daily_total_may_drop_their_schedule():
+    # the unit says when: '200 mg/24 h' and '8 mg/kg/day' cannot be read as one dose
+    assert dose_labels(200, "mg/24h", "continuous", False, 200.0, math.nan) == (
+        "200 mg/24 h continuous",
+        "200 mg/24 h",
+    )
+    assert dose_labels(8, "mg/kg/day", "every 6 hours", False, 656.0, 82.0) == (
+        "8 mg/kg/day in 4 doses q6h (656 mg/day at 82 kg)",
+        "8 mg/kg/day (656 mg/day at 82 kg)",
+        "8 mg/kg/day in 4 doses q6h",
+        "8 mg/kg/day",
+    )
+    # ... but '960 mg' for 960 mg three times weekly would read as a daily dose
+    assert dose_labels(960, "mg", "three times weekly", False) == ("960 mg 3×/week",)
+
+
+@pytest.mark.parametrize(
+    ("unit", "text"),
+    [("mg/m2/day", "mg/m²/day"), ("mg/24h", "mg/24 h"), ("ug/kg", "mcg/kg"), ("g/kg", "g/kg")],
+)
+def test_dose_units_are_typeset(unit, text):
+    from timeline.text import dose_unit_text
+
+    assert dose_unit_text(unit) == text

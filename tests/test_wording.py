@@ -234,10 +234,12 @@ def test_cumulative_glucocorticoid_names_its_days_the_taper_and_the_weights(bund
 def test_cumulative_glucocorticoid_of_the_adult_case(adult):
     # hydrocortisone 12.5 (one dose from 18:00) + 50 × 6; MP pulses 1,250 × 3; dexamethasone
     # 20.19 mg × 6.667 × 14 + 10.10 mg × 6.667 × 14; prednisolone 40 × 14 + 20 × 14 + 10 × 10
-    # (Day 66 to Day 75, the end of the record) = 7,830 mg, from Day 0 to Day 75
+    # (Day 66 to Day 75, the end of the record) = 7,829.6 mg; and (issue 14) hydrocortisone
+    # 200 mg/24h from 2025-02-10 18:00 to the end of 2025-02-11: 6 h + 24 h = 250 mg × 0.25
+    # = 62.5 mg: 7,892 mg, from Day 0 to Day 75
     text = dict(summary_table(adult, None))["Cumulative glucocorticoid"]
     assert text.startswith(
-        "7,830 mg prednisone-equivalent, Day 0 to Day 75 (taper ongoing at the end of the record)"
+        "7,892 mg prednisone-equivalent, Day 0 to Day 75 (taper ongoing at the end of the record)"
     )
     assert text.endswith("by each day's weight: 82 kg (Day 0), 79 kg (Day 33)")  # 2025-01-22
 
@@ -250,8 +252,10 @@ def test_courses_by_surface_and_weight_give_mg_and_the_body_size_used(adult):
         "5 mg/m² daily (10.1 mg at 2.02 m²); "
         "BSA 2.02 m² (Mosteller) from 179 cm on Day 0 and 82 kg on Day 0"
     )
+    # issue 14: the case opens with IV anakinra 8 mg/kg/day q6h at 82 kg (656 mg/day, Dec 27-29)
     assert rows["Anakinra"] == (
-        "from Day 7, ongoing: 2 mg/kg bid (164 mg at 82 kg) → 100 mg daily; weight 82 kg on Day 0"
+        "from Day 7, ongoing: 8 mg/kg/day in 4 doses q6h (656 mg/day at 82 kg) → "
+        "2 mg/kg bid (164 mg at 82 kg) → 100 mg daily; weight 82 kg on Day 0"
     )
     assert rows["Etoposide"].startswith("Day 13 to Day 20: 150 mg/m² (303 mg at 2.02 m²) ×2")
 

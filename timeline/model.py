@@ -8,9 +8,12 @@ Columns (one row per input row; ``row`` is the spreadsheet row, header = 1):
 treatments
     row, drug (canonical name, or as entered when unknown), drug_input,
     drug_class (ordered categorical), drug_known, start, end (datetime64; end
-    NaT when single or ongoing), single, ongoing, dose (per administration,
-    float), dose_unit (catalogue spelling), frequency (catalogue name),
-    per_day (administrations per day; NaN for a single dose), route, kind, note.
+    NaT when single or ongoing), single, ongoing, dose (float, as entered:
+    per administration, per day or a rate, as ``dose_unit`` says: its
+    ``basis`` in catalogue dose_units.csv), dose_unit (catalogue spelling),
+    frequency (catalogue name), per_day (administrations per day, 3/7 for three
+    times weekly; NaN for a single dose and a continuous infusion), route, kind,
+    note. A rate unit (mg/h, mg/24h) goes with frequency 'continuous', and only it.
 events
     row, start, end (NaT for point events), type (catalogue name or as
     entered), type_known, label, note.
@@ -38,7 +41,7 @@ from typing import Final
 import pandas as pd
 import pandera.pandas as pa
 
-from .catalogue import drug_classes
+from .catalogue import drug_classes, rate_units, schedules
 from .errors import Problem, ProblemCode
 
 DATETIME: Final = "datetime64[ns]"
@@ -136,11 +139,23 @@ ONCE_WITH_END = (
     "administration, or give the real frequency."
 )
 REF_ORDER = "ref_low is above ref_high: check the two reference limits."
+RATE_NOT_CONTINUOUS = (
+    "must be 'continuous' for a dose given as a rate (dose_unit mg/h, mg/24h, mg/kg/h): "
+    "set it to continuous, or give the dose per administration (mg, mg/kg) or per day "
+    "(mg/day, mg/kg/day)."
+)
+CONTINUOUS_NOT_RATE = (
+    "is not a rate, but the frequency is 'continuous': give the infusion's rate "
+    "(mg/h, mg/24h, mg/kg/h), or the frequency it was given at."
+)
 
 CHECK_PROBLEMS: dict[str, tuple[ProblemCode, str | None]] = {
     "dose_above_zero": (ProblemCode.DOSE_NOT_POSITIVE, None),
     "end_not_before_start": (ProblemCode.END_BEFORE_START, "end"),
     "once_has_no_span": (ProblemCode.ONCE_WITH_END, "end"),
+    # no code of their own yet: the column blamed says which of the two to change
+    "rate_is_continuous": (ProblemCode.UNKNOWN_FREQUENCY, "frequency"),
+    "continuous_is_rate": (ProblemCode.UNKNOWN_DOSE_UNIT, "dose_unit"),
     "ref_in_order": (ProblemCode.REF_ORDER, "ref_high"),
 }
 
@@ -151,6 +166,18 @@ def _end_not_before_start(df: pd.DataFrame) -> pd.Series:
 
 def _once_has_no_span(df: pd.DataFrame) -> pd.Series:
     return (df["frequency"] != "once") | df["end"].isna() | (df["end"] <= df["start"])
+
+
+def _continuous(df: pd.DataFrame) -> pd.Series:
+    return df["frequency"].isin([name for name, (*_, c) in schedules().items() if c])
+
+
+def _rate_is_continuous(df: pd.DataFrame) -> pd.Series:
+    return ~df["dose_unit"].isin(rate_units()) | _continuous(df)
+
+
+def _continuous_is_rate(df: pd.DataFrame) -> pd.Series:
+    return ~_continuous(df) | df["dose_unit"].isin(rate_units())
 
 
 def _ref_in_order(df: pd.DataFrame) -> pd.Series:
@@ -191,6 +218,8 @@ TREATMENTS_SCHEMA = pa.DataFrameSchema(
     checks=[
         pa.Check(_end_not_before_start, name="end_not_before_start", error=END_BEFORE_START),
         pa.Check(_once_has_no_span, name="once_has_no_span", error=ONCE_WITH_END),
+        pa.Check(_rate_is_continuous, name="rate_is_continuous", error=RATE_NOT_CONTINUOUS),
+        pa.Check(_continuous_is_rate, name="continuous_is_rate", error=CONTINUOUS_NOT_RATE),
     ],
     strict=True,
     ordered=True,

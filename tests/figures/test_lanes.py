@@ -106,8 +106,9 @@ def test_a_short_bar_never_loses_a_frequency_other_than_daily_nor_its_unit(frequ
     assert len(labels) == len(allowed)  # each shorter form is reached as the bar narrows
 
 
-# a number in a label is followed by its unit (mg, g, mcg, IU, mg/kg, mg/m², kg, m²)
-_BARE_NUMBER = re.compile(r"\d(?![\d.,]|\s?(?:mg|g\b|mcg|IU|kg|m²))")
+# a number in a label is followed by its unit (mg, g, mcg, IU, mg/kg, mg/m², kg, m²), or is a
+# time in one ('mg/24 h', '3×/week', issue 14)
+_BARE_NUMBER = re.compile(r"\d(?![\d.,]|\s?(?:mg|g\b|mcg|IU|kg|m²|h\b|×/week))")
 
 
 @pytest.mark.parametrize("theme", ["screen", "slide"])
@@ -147,6 +148,37 @@ def test_a_bar_starts_at_its_time_of_day_and_a_short_one_is_labelled_beside_it(a
     # from 2024-12-20 18:00 (Day 0.75) to the end of 2024-12-26 (Day 7)
     assert (hydrocortisone.base[0], hydrocortisone.x[0]) == (0.75, 6.25)
     # 6.25 days at 9 px a day is too short for '50 mg qid' at 14 px: written to its right
-    assert list(hydrocortisone.text) == ["50 mg qid"]
-    assert list(hydrocortisone.textposition) == ["outside"]
+    assert hydrocortisone.text[0] == "50 mg qid"
+    assert hydrocortisone.textposition[0] == "outside"
     assert hydrocortisone.outsidetextfont.color == INK  # legible beside a pale bar
+
+
+def test_a_continuous_infusion_is_a_bar_labelled_with_its_rate(adult):
+    # issue 14: hydrocortisone 200 mg/24h from 2025-02-10 18:00 (Day 52.75 from 2024-12-20)
+    # to the end of 2025-02-11 (Day 54): a bar of 1.25 days, its rate written beside it
+    figure = build_figure(adult)
+    (bar,) = [t for t in figure.data if t.type == "bar" and t.name == "Hydrocortisone"]
+    assert (bar.base[1], bar.x[1]) == (52.75, 1.25)
+    assert bar.text[1].startswith("200 mg/24 h")
+    assert "200 mg/24 h continuous, intravenous" in bar.customdata[1]
+    assert "Day 52 (2025-02-10 18:00) to Day 53 (2025-02-11)" in bar.customdata[1]
+
+
+def test_a_long_infusion_carries_its_rate_inside_its_bar(with_rows):
+    from timeline import load_case
+
+    case = load_case(
+        with_rows("treatments", "hydrocortisone,2000-01-10,2000-02-08,200,mg/24h,continuous,iv,,")
+    )
+    (bar,) = [t for t in build_figure(case).data if t.type == "bar" and t.name == "Hydrocortisone"]
+    assert list(bar.text) == ["200 mg/24 h continuous"]
+    assert bar.textposition == "inside"
+
+
+def test_a_dose_per_day_shows_its_mg_per_day_and_its_divided_doses(adult):
+    # anakinra 8 mg/kg/day every 6 hours at 82 kg (2024-12-27 to 2024-12-29): 656 mg a day
+    figure = build_figure(adult)
+    (bar,) = [t for t in figure.data if t.type == "bar" and t.name == "Anakinra"]
+    (hover,) = [h for h in bar.customdata if "mg/kg/day" in h]
+    assert "8 mg/kg/day in 4 doses q6h (656 mg/day at 82 kg), intravenous" in hover
+    assert "weight 82 kg on Day 0" in hover

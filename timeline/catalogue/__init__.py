@@ -156,6 +156,26 @@ def dose_unit_factors() -> dict[str, tuple[str, float]]:
 
 
 @cache
+def dose_unit_bases() -> dict[str, tuple[str, float]]:
+    """Each dose unit's (basis, hours): what one dose of it covers.
+
+    basis 'dose': an amount per administration (mg, mg/kg); 'day': a daily total,
+    divided over the frequency's administrations (mg/kg/day); 'rate': a continuous
+    infusion's amount over ``hours`` hours (mg/h: 1, mg/24h: 24). ``hours`` is NaN
+    for the other two.
+    """
+    table = dose_units()
+    columns = zip(table.index, table["basis"], table["hours"], strict=True)
+    return {unit: (basis, hours) for unit, basis, hours in columns}
+
+
+@cache
+def rate_units() -> frozenset[str]:
+    """The dose units that are rates (mg/h, mg/24h, mg/kg/h): a continuous infusion's."""
+    return frozenset(u for u, (basis, _) in dose_unit_bases().items() if basis == "rate")
+
+
+@cache
 def drug_index() -> dict[str, str]:
     """Every accepted spelling of a drug, normalised, to its canonical name."""
     return _synonym_index(drugs().reset_index())
@@ -275,12 +295,28 @@ def lab_plausibility() -> pd.DataFrame:
 
 @cache
 def frequencies() -> pd.DataFrame:
-    """Dosing frequencies and administrations per day (blank for a single dose)."""
+    """Dosing frequencies, indexed by name.
+
+    ``times`` administrations every ``every_days`` days (three times weekly: 3 every
+    7); ``per_day`` is their ratio (NaN for a single dose and for a continuous
+    infusion); ``continuous`` marks the one frequency a rate (mg/h) goes with.
+    """
     table = _read("frequencies.csv").set_index("name")
-    times = table["times"].map(_number)
-    every = table["every_days"].map(_number)
-    table["per_day"] = times / every
+    table["times"] = table["times"].map(_number)
+    table["every_days"] = table["every_days"].map(_number)
+    table["per_day"] = table["times"] / table["every_days"]
+    table["continuous"] = table["continuous"] == "yes"
     return table
+
+
+@cache
+def schedules() -> dict[str, tuple[float, float, bool]]:
+    """Each frequency's (times, every_days, continuous); NaN times for once and continuous."""
+    table = frequencies()
+    columns = zip(
+        table.index, table["times"], table["every_days"], table["continuous"], strict=True
+    )
+    return {str(name): (float(n), float(every), bool(c)) for name, n, every, c in columns}
 
 
 @cache
@@ -296,9 +332,11 @@ def frequency_index() -> dict[str, str]:
 
 @cache
 def dose_units() -> pd.DataFrame:
-    """Dose units: what they are per (kg, m2 or nothing) and their factor to mg."""
+    """Dose units: what they are per (kg, m2 or nothing), their factor to mg, and their
+    basis (per administration, per day or a rate over ``hours``: :func:`dose_unit_bases`)."""
     table = _read("dose_units.csv").set_index("unit")
     table["to_mg"] = table["to_mg"].map(_number)
+    table["hours"] = table["hours"].map(_number)
     return table
 
 

@@ -121,7 +121,11 @@ def lane_traces(
     table: pd.DataFrame,
     px_per_day: float,
 ) -> list[dict]:
-    """Bars for dosing periods, diamonds for pulse days, dots for single doses."""
+    """Bars for dosing periods, diamonds for pulse days, dots for single doses.
+
+    A continuous infusion is a bar over the hours it ran, labelled with its rate
+    ('200 mg/24 h'); a dose per day is labelled as one ('8 mg/kg/day in 4 doses q6h').
+    """
     by_drug: dict[str, list[dict]] = {}
     for row in _records(case, axis, table, options.hide_dates):
         by_drug.setdefault(row["drug"], []).append(row)

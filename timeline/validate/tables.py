@@ -316,8 +316,9 @@ TREATMENTS = TableSpec(
             "dose_unit",
             cat.dose_unit_index,
             ProblemCode.UNKNOWN_DOSE_UNIT,
-            "is not a dose unit this file accepts: use mg, g, ug, mg/kg, ug/kg, mg/m2, "
-            "g/m2, IU or IU/kg.",
+            "is not a dose unit this file accepts: per administration mg, g, ug, mg/kg, "
+            "g/kg, ug/kg, mg/m2, g/m2, IU or IU/kg; per day mg/day, g/day, mg/kg/day, "
+            "g/kg/day or mg/m2/day; a continuous infusion's rate mg/h, mg/24h or mg/kg/h.",
             key=cat.unit_key,
         ),
         Required("dose_unit"),
@@ -325,17 +326,18 @@ TREATMENTS = TableSpec(
             "frequency",
             cat.frequency_index,
             ProblemCode.UNKNOWN_FREQUENCY,
-            "is not a frequency this file accepts: use once, daily, twice daily, three "
-            "times daily, four times daily, every other day, weekly, every 2 weeks, every "
-            "3 weeks or every 4 weeks.",
+            "is not a frequency this file accepts: use once, continuous, daily, twice "
+            "daily, three times daily, four times daily, every 4, 6, 8 or 12 hours (q6h), "
+            "every other day, every 3 or 4 days, twice weekly, three times weekly, weekly, "
+            "or every 2, 3 or 4 weeks.",
         ),
         Required("frequency"),
         Vocabulary(
             "route",
             cat.route_index,
             ProblemCode.UNKNOWN_ROUTE,
-            "is not a route the catalogue knows (oral, intravenous, subcutaneous, intramuscular): "
-            "kept as entered.",
+            "is not a route the catalogue knows (oral, intravenous, subcutaneous, intramuscular, "
+            "nasogastric, gastrostomy, intrathecal, inhaled, topical): kept as entered.",
             unknown="warning per value",
         ),
         Vocabulary(
