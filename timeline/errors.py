@@ -57,6 +57,7 @@ class ProblemCode(StrEnum):
     DOSE_NOT_POSITIVE = auto()
     END_BEFORE_START = auto()
     ONCE_WITH_END = auto()  # frequency 'once' with an end after the start
+    DOSE_RATE_MISMATCH = auto()  # a rate without 'continuous', or 'continuous' without a rate
     REF_ORDER = auto()  # ref_low above ref_high
     # the case table
     BAD_CASE_HEADER = auto()

@@ -120,23 +120,38 @@ TREATMENTS: tuple[Field, ...] = (
         "frequency is 'once', otherwise still ongoing at the end of the record.",
         "2000-01-06",
     ),
-    Field("dose", "number", True, "Dose per administration, a number above 0.", "1"),
     Field(
-        "dose_unit", "choice", True, "mg, g, ug (mcg), mg/kg, ug/kg, mg/m2, g/m2, IU, IU/kg.", "g"
+        "dose",
+        "number",
+        True,
+        "Dose in dose_unit, above 0: per administration, per day (a .../day unit: the daily "
+        "total, divided over the frequency's doses) or a continuous infusion's rate.",
+        "1",
+    ),
+    Field(
+        "dose_unit",
+        "choice",
+        True,
+        "Per administration: mg, g, ug (mcg), mg/kg, g/kg, ug/kg, mg/m2, g/m2, IU, IU/kg. "
+        "Per day: mg/day, g/day, mg/kg/day, g/kg/day, mg/m2/day. A rate (frequency "
+        "continuous): mg/h, mg/24h, mg/kg/h.",
+        "g",
     ),
     Field(
         "frequency",
         "choice",
         True,
-        "once, daily, twice daily, three times daily, four times daily, every other day, "
-        "weekly, every 2 weeks, every 3 weeks, every 4 weeks (bid, tid, q2w... also accepted).",
+        "once, continuous, daily, twice daily, three times daily, four times daily, every "
+        "4/6/8/12 hours (q6h, 6-hourly), every other day, every 3 days, every 4 days, twice "
+        "weekly, three times weekly (tiw), weekly, every 2/3/4 weeks (bid, tid, q2w... too).",
         "daily",
     ),
     Field(
         "route",
         "text",
         False,
-        "oral, intravenous, subcutaneous, intramuscular (PO, IV, SC, IM).",
+        "oral, intravenous, subcutaneous, intramuscular, nasogastric, gastrostomy, "
+        "intrathecal, inhaled, topical (PO, IV, SC, IM, NG tube, PEG).",
         "intravenous",
     ),
     Field(

@@ -154,8 +154,8 @@ CHECK_PROBLEMS: dict[str, tuple[ProblemCode, str | None]] = {
     "end_not_before_start": (ProblemCode.END_BEFORE_START, "end"),
     "once_has_no_span": (ProblemCode.ONCE_WITH_END, "end"),
     # no code of their own yet: the column blamed says which of the two to change
-    "rate_is_continuous": (ProblemCode.UNKNOWN_FREQUENCY, "frequency"),
-    "continuous_is_rate": (ProblemCode.UNKNOWN_DOSE_UNIT, "dose_unit"),
+    "rate_is_continuous": (ProblemCode.DOSE_RATE_MISMATCH, "frequency"),
+    "continuous_is_rate": (ProblemCode.DOSE_RATE_MISMATCH, "dose_unit"),
     "ref_in_order": (ProblemCode.REF_ORDER, "ref_high"),
 }
 

@@ -91,26 +91,26 @@ def test_more_routes_load_without_a_warning(with_rows, written, route):
         (
             "hydrocortisone,2000-01-05,,200,mg/24h,daily,iv,,",
             "frequency",
-            C.UNKNOWN_FREQUENCY,
+            C.DOSE_RATE_MISMATCH,
             "must be 'continuous' for a dose given as a rate",
         ),
         (
             "hydrocortisone,2000-01-05,,200,mg/24h,once,iv,,",
             "frequency",
-            C.UNKNOWN_FREQUENCY,
+            C.DOSE_RATE_MISMATCH,
             "must be 'continuous' for a dose given as a rate",
         ),
         # and a continuous infusion needs a rate
         (
             "hydrocortisone,2000-01-05,2000-01-06,200,mg,continuous,iv,,",
             "dose_unit",
-            C.UNKNOWN_DOSE_UNIT,
+            C.DOSE_RATE_MISMATCH,
             "is not a rate, but the frequency is 'continuous'",
         ),
         (
             "anakinra,2000-01-05,2000-01-06,8,mg/kg/day,continuous,iv,,",
             "dose_unit",
-            C.UNKNOWN_DOSE_UNIT,
+            C.DOSE_RATE_MISMATCH,
             "is not a rate, but the frequency is 'continuous'",
         ),
         # still refused: a frequency nobody can count
