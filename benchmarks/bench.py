@@ -111,7 +111,7 @@ def _measure(bundled: Path, large_path: Path) -> list[Result]:
             None,
         ),
         (
-            "load generated case: 100,000 labs, 2,000 treatments",
+            "load generated case: 100,000 labs (some censored, some words), 2,000 treatments",
             lambda: load_case(large_path),
             5,
             2000,

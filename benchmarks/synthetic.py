@@ -64,6 +64,7 @@ def generated_tables(lab_rows: int, treatment_rows: int, seed: int = 0) -> dict[
             "note": "",
         }
     )
+    _as_laboratories_write(labs, rng)
     starts = day0 + pd.to_timedelta(
         rng.integers(0, max(lab_rows // 288, 30), treatment_rows), unit="D"
     )
@@ -97,6 +98,18 @@ def generated_tables(lab_rows: int, treatment_rows: int, seed: int = 0) -> dict[
         }
     )
     return {"case": case, "treatments": treatments, "events": events, "labs": labs}
+
+
+def _as_laboratories_write(labs: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Some results as reports write them: a CRP below the assay's limit ('<5'), and a
+    PCR as a word ('detected'): one CRP in ten, one row in a thousand."""
+    crp = labs.index[labs["test"] == "crp"]
+    low = rng.choice(crp, size=len(crp) // 10, replace=False)
+    labs.loc[low, "value"] = "<5"
+    hourly = labs.index[:: len(_LAB_TESTS)]  # one PCR an hour at most: never a repeated row
+    pcr = rng.choice(hourly, size=min(len(labs) // 1000, len(hourly)), replace=False)
+    labs.loc[pcr, ["test", "unit"]] = ["CMV PCR", ""]
+    labs.loc[pcr, "value"] = rng.choice(["detected", "not detected"], size=len(pcr))
 
 
 def _course(rng: np.random.Generator, n: int, low: float, high: float) -> np.ndarray:
