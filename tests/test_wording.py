@@ -178,14 +178,16 @@ def test_summary_table_of_the_adult_case():
     )
 
 
-def test_doses_are_written_once_in_order_with_the_count_of_single_doses():
+def test_doses_are_written_in_order_with_the_count_of_single_doses_in_a_row():
     doses = [
+        Dose(288.0, "mg", "once", True),
         Dose(288.0, "mg", "once", True),
         Dose(5.0, "mg", "twice daily", False),
         Dose(5.0, "mg", "twice daily", False),
         Dose(288.0, "mg", "once", True),
     ]
-    assert doses_text(doses) == "288 mg ×2 → 5 mg bid"
+    # the last infusion comes after the 5 mg course: written where it was given
+    assert doses_text(doses) == "288 mg ×2 → 5 mg bid → 288 mg"
 
 
 def test_course_text_of_an_ongoing_course_of_pulses_only():
@@ -267,3 +269,13 @@ def test_no_glucocorticoid_is_said_so():
     none = Cumulative(0.0, None, None, None, False, False, ())
     summary = Summary(None, "", "", None, None, none, None)
     assert glucocorticoid_text(summary) == "0 mg prednisone-equivalent (no glucocorticoid recorded)"
+
+
+def test_a_return_to_an_earlier_dose_is_written_again():
+    # regression: '10 → 5 → 10' was written '10 → 5', as if the course ended on 5 mg
+    from timeline.wording import doses_text
+
+    def dose(mg: float) -> Dose:
+        return Dose(mg, "mg", "daily", False, mg)
+
+    assert doses_text([dose(10), dose(5), dose(10)]) == "10 mg daily → 5 mg daily → 10 mg daily"

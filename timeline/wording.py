@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
+from itertools import groupby
 
 from . import catalogue as cat
 from .derive.criteria import LABS_ONLY, MET, STATUS_TEXT, status_text
@@ -143,11 +143,17 @@ def summary_lines(summary: Summary) -> list[str]:
 
 
 def doses_text(doses: Sequence[Dose]) -> str:
-    """'5 mg bid → 10 mg bid': each dose once, in order; a single dose given more than
-    once shows its count ('288 mg ×2'); a dose by weight or surface area its mg."""
-    texts = [dose_text(d.amount, d.unit, d.frequency, d.single, d.mg, d.size) for d in doses]
-    singles = Counter(text for text, d in zip(texts, doses, strict=True) if d.single)
-    return " → ".join(f"{t} ×{singles[t]}" if singles[t] > 1 else t for t in dict.fromkeys(texts))
+    """'5 mg bid → 10 mg bid': each change of dose, in order (a return to an earlier dose
+    is written again: '10 → 5 → 10'); single doses given in a row show their count
+    ('288 mg ×2'); a dose by weight or surface area its mg."""
+    texts = [
+        (dose_text(d.amount, d.unit, d.frequency, d.single, d.mg, d.size), d.single) for d in doses
+    ]
+    steps = []
+    for (text, single), run in groupby(texts):
+        count = len(list(run))
+        steps.append(f"{text} ×{count}" if single and count > 1 else text)
+    return " → ".join(steps)
 
 
 def sizes_text(doses: Sequence[Dose]) -> str:
