@@ -192,3 +192,12 @@ def test_a_trailing_zero_keeps_the_precision_it_was_written_with(adult):
     table = labs_table(adult, hide_dates=True)
     (row,) = table[table["as entered"] == "3.40 µkat/L"].to_dict("records")
     assert (row["value"], row["unit"]) == ("204", "U/L")
+
+
+def test_the_day_panel_lists_a_drug_only_on_the_days_its_schedule_gives_it(adult):
+    # co-trimoxazole three times weekly from 2025-01-06 (Day 17): week days 0, 2 and 4 of
+    # the schedule, so Days 17, 19 and 21, and not Day 18 or 20
+    given = {d: set(state_on(adult, d)[0]["drug"]) for d in (17, 18, 19, 20, 21)}
+    assert [d for d, drugs in given.items() if "co-trimoxazole" in drugs] == [17, 19, 21]
+    assert "ruxolitinib" not in given[18]  # from Day 27
+    assert "anakinra" in given[18]  # daily

@@ -11,6 +11,7 @@ import pandas as pd
 from . import catalogue as cat
 from .derive import DAY, dose_details
 from .derive.criteria import mas_2016_days, status_on, status_text
+from .derive.doses import given_on_days
 from .derive.flags import sample_flags
 from .derive.summary import day_of, response_treatments
 from .errors import Problem
@@ -178,10 +179,9 @@ def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     start = case.anchor_time + day * DAY
     end = start + DAY
     t = case.treatments
-    # the moment each row stops counting: never while ongoing, a single dose its own day
-    last = (t["end"].dt.normalize() + DAY).where(~t["ongoing"], pd.Timestamp.max)
-    last = last.where(~t["single"], t["start"].dt.normalize() + DAY)
-    given = t[(t["start"] < end) & (last > start)]
+    # the rows given that day, by their schedules (three times weekly: not every day)
+    rows, days, _ = given_on_days(t, end)
+    given = t.iloc[np.unique(rows[days == start.to_datetime64().astype("datetime64[D]")])]
     given = pd.DataFrame({"drug": given["drug_input"], **_dose_columns(case, given)})
     labs = case.labs[case.labs["time"] < end].sort_values("time").groupby("test").tail(1)
     labs = pd.DataFrame(
