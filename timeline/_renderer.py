@@ -33,6 +33,7 @@ from .errors import ChromeMissing
 LOCK = threading.Lock()  # one tab, one image at a time (kaleido#444: not thread-safe)
 RELOAD_EVERY = 20
 RENDER_TIMEOUT_S = 90
+STOP_TIMEOUT_S = 30  # a Chrome still starting on a loaded machine is waited for, then closed
 PLOTLY_BASIC = Path(__file__).parent / "vendor" / "plotly-basic.min.js"
 BASIC_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
@@ -112,7 +113,7 @@ def stop() -> None:
     if opening is None or _loop is None:
         return
     try:
-        renderer = opening.result(timeout=10)
-        asyncio.run_coroutine_threadsafe(renderer.close(), _loop).result(timeout=10)
+        renderer = opening.result(timeout=STOP_TIMEOUT_S)
+        asyncio.run_coroutine_threadsafe(renderer.close(), _loop).result(timeout=STOP_TIMEOUT_S)
     except Exception:  # best effort; no Chrome means nothing to close
         pass
