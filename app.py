@@ -19,7 +19,7 @@ from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
 from timeline.derive import DAY, reanchor, window_end, window_start
 from timeline.derive.summary import case_summary, default_treatment, window_presets
-from timeline.export import export_files
+from timeline.export import as_on_screen, export_files
 from timeline.figures import FigureOptions, build_figure
 from timeline.figures.labs import default_labs
 from timeline.figures.options import ThemeName
@@ -331,7 +331,7 @@ def _exports(case: Case, options: FigureOptions, treatment: str | None) -> None:
         key="export_size",
         help="16:9 and 4:3 slides, A4 landscape, or a journal column at 300 dpi",
     )
-    sized = dataclasses.replace(options, theme="slide")
+    sized = as_on_screen(case, options)
 
     def build(fmt: str, name: str | None) -> bytes:
         files = export_files(case, sized, [fmt], size, dt.datetime.now(dt.UTC), treatment)

@@ -316,3 +316,35 @@ def test_criteria_labs_shades_every_laboratory_day_alike(tmp_path):
         if s.get("yref") == "paper" and s["type"] == "rect"
     ]
     assert shading == [(3.0, 37.0)]
+
+
+def test_labs_and_lanes_are_chosen_by_any_catalogue_spelling(tmp_path):
+    args = ["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"]
+    args += ["--labs", "ESR,Triglycerides,temp,serum ferritin", "--lanes", "rux,CsA"]
+    assert main(args) == 0
+    figure = json.loads((tmp_path / "labs.json").read_text())
+    titles = [a["text"] for a in figure["layout"]["annotations"] if a["text"].startswith("<b>")]
+    # the triglycerides (a MAS criterion) and the ESR beside ferritin are now in the export
+    assert titles == [
+        "<b>Ferritin (ng/mL)</b>",
+        "<b>Triglycerides (mmol/L)</b>",
+        "<b>ESR (mm/h)</b>",
+        "<b>Temperature (°C)</b>",
+    ]
+    lanes = json.loads((tmp_path / "treatments.json").read_text())
+    drawn = {t["name"] for t in lanes["data"] if t["type"] == "bar"} - {"Clinical course"}
+    assert drawn == {"Ruxolitinib", "Ciclosporin"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--labs", "ferritin,troponin"], "--labs 'troponin': the case has no such tests"),
+        (["--lanes", "anakinra"], "--lanes 'anakinra': the case has no such drugs"),
+    ],
+)
+def test_a_lab_or_lane_the_case_lacks_is_refused_with_what_it_has(tmp_path, capsys, args, message):
+    assert main(["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "choose from:" in err

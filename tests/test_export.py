@@ -223,3 +223,18 @@ def test_the_deck_counts_every_day_from_the_chosen_day_0(bundled):
     assert rows["Admission"] == "Day -3"
     assert rows["Ruxolitinib start"] == "Day 21"
     assert rows["Ruxolitinib"].startswith("Day 21 to Day 110")
+
+
+def test_export_what_is_on_screen_holds_the_pages_panels(bundled):
+    from timeline.export import as_on_screen, export_options
+    from timeline.figures import build_figure, build_figures
+
+    def titles(figure) -> list[str]:
+        return [a.text for a in figure.layout.annotations if a.text.startswith("<b>")]
+
+    page = FigureOptions()  # the page's default: the glucocorticoid course and seven labs
+    on_screen = titles(build_figure(bundled, page))
+    exported = build_figures(bundled, export_options(as_on_screen(bundled, page), "16:9"))
+    # regression: the download was the command line's default (ferritin alone)
+    assert titles(exported["timeline"]) == on_screen
+    assert len(on_screen) == 8

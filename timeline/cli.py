@@ -190,11 +190,14 @@ def _response_treatment(args: argparse.Namespace, case: Case) -> str | None:
 
 def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
     """The figure options the arguments ask for, checked against the case."""
+    from . import catalogue as cat
     from .figures import FigureOptions
     from .figures.axis import time_axis
 
     options = FigureOptions(
         axis=args.axis,
+        labs=_chosen(args.labs, case.labs["test"], cat.lab_index(), "--labs", "tests"),
+        drugs=_chosen(args.lanes, case.treatments["drug"], cat.drug_index(), "--lanes", "drugs"),
         window=(_edge(args.start, case, end=False), _edge(args.end, case, end=True)),
         theme=args.theme,
         hide_dates=args.axis == "days",
@@ -206,6 +209,29 @@ def _export_options(args: argparse.Namespace, case: Case) -> FigureOptions:
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     return options
+
+
+def _chosen(
+    text: str | None, present: pd.Series, index: dict[str, str], option: str, what: str
+) -> tuple[str, ...] | None:
+    """Names given to ``option`` (comma-separated, any catalogue spelling) as the case's
+    own names; None when not given. A name the case does not have is a usage error that
+    lists what it has."""
+    from . import catalogue as cat
+
+    if text is None:
+        return None
+    have = list(dict.fromkeys(present))
+    own = {cat.name_key(name): name for name in have}
+    chosen = []
+    for name in (n.strip() for n in text.split(",") if n.strip()):
+        key = cat.name_key(name)
+        found = own.get(key) or own.get(cat.name_key(index.get(key, "")))
+        if found is None:
+            msg = f"{option} '{name}': the case has no such {what}; choose from: {', '.join(have)}"
+            raise UsageError(msg)
+        chosen.append(found)
+    return tuple(chosen)
 
 
 def _edge(edge, case: Case, *, end: bool) -> pd.Timestamp | None:
@@ -272,6 +298,15 @@ def parser() -> argparse.ArgumentParser:
         "--end",
         type=_day_or_date,
         help="window end, that whole day included: day number (from Day 0) or YYYY-MM-DD",
+    )
+    p.add_argument(
+        "--labs",
+        help="lab panels, comma-separated, any catalogue spelling (ferritin,ESR,IL-18); "
+        "default: the standard MAS panels the case has",
+    )
+    p.add_argument(
+        "--lanes",
+        help="drug lanes, comma-separated, any catalogue spelling (rux,CsA); default: every drug",
     )
     p.add_argument(
         "--criteria",

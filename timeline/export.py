@@ -32,6 +32,15 @@ NO_CHROME = (
 )
 
 
+def as_on_screen(case: Case, options: FigureOptions) -> FigureOptions:
+    """The page's options for an export of what it shows, as a slide: its panels named,
+    since a slide left to choose would draw its own fewer ones."""
+    from .figures.labs import chosen_labs
+
+    shown = options.labs if options.labs is not None else tuple(chosen_labs(case, options))
+    return dataclasses.replace(options, theme="slide", labs=shown)
+
+
 def export_options(options: FigureOptions, size: str) -> FigureOptions:
     """The page's or the command line's options, laid out at an export size."""
     chosen = SIZES[size]
