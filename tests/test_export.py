@@ -238,3 +238,22 @@ def test_export_what_is_on_screen_holds_the_pages_panels(bundled):
     # regression: the download was the command line's default (ferritin alone)
     assert titles(exported["timeline"]) == on_screen
     assert len(on_screen) == 8
+
+
+def test_a_figure_taller_than_a_slide_keeps_its_proportions_on_it(bundled):
+    # the page's export of its 8 panels is taller than 16:9: fitted, centred, not squashed
+    from timeline.export import as_on_screen
+
+    try:
+        files = export_files(
+            bundled, as_on_screen(bundled, FigureOptions()), ["png", "pptx"], "16:9", EXPORTED_AT
+        )
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    width, height = struct.unpack(">II", files["timeline.png"][16:24])
+    assert height > width * 9 / 16  # taller than the slide
+    deck = Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"]))
+    (picture,) = [s for s in list(deck.slides)[1].shapes if s.shape_type == 13]
+    assert picture.width / picture.height == pytest.approx(width / height, rel=1e-3)
+    assert picture.height == deck.slide_height
+    assert picture.left == (deck.slide_width - picture.width) // 2

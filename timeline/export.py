@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import struct
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
@@ -160,8 +161,18 @@ def _title_slide(deck, case: Case):
 
 def _picture_slide(deck, png: bytes):
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    # always an explicit size: a PNG carries no DPI and would land 40 inches wide
-    slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
+    # always an explicit size (a PNG carries no DPI and would land 40 inches wide), and
+    # the picture's own proportions: a figure taller than the slide is fitted, centred,
+    # never squashed
+    width, height = struct.unpack(">II", png[16:24])
+    across, down = SLIDE_WIDTH / width, SLIDE_HEIGHT / height
+    if abs(across - down) < 0.001 * down:  # a 16:9 picture (to a pixel): the whole slide
+        across = down = max(across, down)
+    scale = min(across, down)
+    shown_width = min(round(width * scale), SLIDE_WIDTH)
+    shown_height = min(round(height * scale), SLIDE_HEIGHT)
+    left, top = (SLIDE_WIDTH - shown_width) // 2, (SLIDE_HEIGHT - shown_height) // 2
+    slide.shapes.add_picture(io.BytesIO(png), left, top, width=shown_width, height=shown_height)
     return slide
 
 
