@@ -31,26 +31,29 @@ def dose_warnings(treatments: pd.DataFrame, labs: pd.DataFrame, report: Report) 
         return
     mg_day = daily_dose_mg(treatments, labs)
     mg_kg_day = mg_day / value_at(labs, "weight", treatments["start"])
-    for name, limit in drugs["warn_above_mg_day"].dropna().items():
-        over = (treatments["drug"] == name) & (mg_day > limit)
-        for i, row in treatments.loc[over, "row"].items():
-            _warn(
-                report,
-                ProblemCode.DOSE_ABOVE_LIMIT,
-                row,
-                f"{name} at {mg_day[i]:g} mg/day is above {limit:g} mg/day: "
-                f"check the dose and its unit ({_limit_source(name)}).",
-            )
-    for name, limit in drugs["warn_above_mg_kg_day"].dropna().items():
-        over = (treatments["drug"] == name) & (mg_kg_day > limit)
-        for i, row in treatments.loc[over, "row"].items():
-            _warn(
-                report,
-                ProblemCode.DOSE_PER_KG_ABOVE_LIMIT,
-                row,
-                f"{name} at {mg_kg_day[i]:.1f} mg/kg/day is above "
-                f"{limit:g} mg/kg/day: check the dose and the weight ({_limit_source(name)}).",
-            )
+    # (catalogue column, daily amount, code, how it is written, what to check)
+    limits = (
+        ("warn_above_mg_day", mg_day, ProblemCode.DOSE_ABOVE_LIMIT, "{:g} mg/day", "its unit"),
+        (
+            "warn_above_mg_kg_day",
+            mg_kg_day,
+            ProblemCode.DOSE_PER_KG_ABOVE_LIMIT,
+            "{:.1f} mg/kg/day",
+            "the weight",
+        ),
+    )
+    for column, amount, code, written, check in limits:
+        unit = written.split(" ", 1)[1]
+        for name, limit in drugs[column].dropna().items():
+            over = (treatments["drug"] == name) & (amount > limit)
+            for i, row in treatments.loc[over, "row"].items():
+                _warn(
+                    report,
+                    code,
+                    row,
+                    f"{name} at {written.format(amount[i])} is above {limit:g} {unit}: "
+                    f"check the dose and {check} ({_limit_source(name)}).",
+                )
     _interval_warnings(treatments, drugs["warn_interval_days_iv"].dropna(), report)
 
 
