@@ -74,7 +74,16 @@ def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
 def test_json_export_writes_one_file_per_figure(tmp_path, capsys):
     assert main(["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["glucocorticoids.json", "labs.json", "timeline.json", "treatments.json"]
+    assert names == [  # the deck's figures, one file each
+        "glucocorticoids.json",
+        "labs-blood-counts.json",
+        "labs-inflammation.json",
+        "labs-liver.json",
+        "labs-mas-criteria-1.json",
+        "labs-mas-criteria-2.json",
+        "labs-others.json",
+        "timeline.json",
+    ]
     figure = json.loads((tmp_path / "timeline.json").read_text())
     assert figure["data"]
     assert figure["layout"]["width"] == 960
@@ -194,7 +203,7 @@ def test_an_internal_error_is_not_reported_as_a_usage_error(tmp_path, monkeypatc
         msg = "a bug in the export"
         raise ValueError(msg)
 
-    monkeypatch.setattr(timeline.export, "export_files", broken)
+    monkeypatch.setattr(timeline.export, "export_jobs", broken)
     with pytest.raises(ValueError, match="a bug in the export"):
         main(["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"])
 
@@ -257,9 +266,9 @@ def exported_treatment(monkeypatch):
 
     def capture(case, options, formats, size, exported_at, treatment=None):
         seen.append(treatment)
-        return {}
+        return []
 
-    monkeypatch.setattr(timeline.export, "export_files", capture)
+    monkeypatch.setattr(timeline.export, "export_jobs", capture)
     return seen
 
 
@@ -322,16 +331,19 @@ def test_labs_and_lanes_are_chosen_by_any_catalogue_spelling(tmp_path):
     args = ["export", str(BUNDLED), "--out", str(tmp_path), "--format", "json"]
     args += ["--labs", "ESR,Triglycerides,temp,serum ferritin", "--lanes", "rux,CsA"]
     assert main(args) == 0
-    figure = json.loads((tmp_path / "labs.json").read_text())
-    titles = [a["text"] for a in figure["layout"]["annotations"] if a["text"].startswith("<b>")]
+
+    def titles(name: str) -> list[str]:
+        figure = json.loads((tmp_path / f"{name}.json").read_text())
+        return [a["text"] for a in figure["layout"]["annotations"] if a["text"].startswith("<b>")]
+
     # the triglycerides (a MAS criterion) and the ESR beside ferritin are now in the export
-    assert titles == [
+    assert titles("labs-mas-criteria") == [
         "<b>Ferritin (ng/mL)</b>",
         "<b>Triglycerides (mmol/L)</b>",
-        "<b>ESR (mm/h)</b>",
         "<b>Temperature (°C)</b>",
     ]
-    lanes = json.loads((tmp_path / "treatments.json").read_text())
+    assert titles("labs-inflammation") == ["<b>ESR (mm/h)</b>"]
+    lanes = json.loads((tmp_path / "timeline.json").read_text())
     drawn = {t["name"] for t in lanes["data"] if t["type"] == "bar"} - {"Clinical course"}
     assert drawn == {"Ruxolitinib", "Ciclosporin"}
 

@@ -88,8 +88,9 @@ def views(request):
     except ExportError as exc:
         pytest.skip(str(exc))
     deck = Presentation(io.BytesIO(files[f"{name}.pptx"]))
-    (table,) = [s.table for s in list(deck.slides)[-1].shapes if s.has_table]
-    slide = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(len(table.rows))}
+    # the summary table, over every slide it takes (a long one continues on the next)
+    tables = [s.table for page in deck.slides for s in page.shapes if s.has_table]
+    slide = {t.cell(r, 0).text: t.cell(r, 1).text for t in tables for r in range(len(t.rows))}
     header = " ".join(m.value.replace("\\", "") for m in page.markdown)
     figure = json.loads(page.get("plotly_chart")[0].proto.spec)
     return case, header, figure, slide

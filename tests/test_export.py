@@ -50,7 +50,7 @@ def files(case_with_identifiers) -> dict[str, bytes]:
         return export_files(
             case_with_identifiers,
             FigureOptions(theme="slide", hide_dates=True),
-            ["png", "svg", "pdf", "pptx", "html", "json"],
+            ["png", "svg", "pdf", "pptx", "html", "json", "handout"],
             "16:9",
             EXPORTED_AT,
             "ruxolitinib",
@@ -59,9 +59,26 @@ def files(case_with_identifiers) -> dict[str, bytes]:
         pytest.skip(str(exc))
 
 
-def test_png_is_a_16_9_slide_at_1920(files):
-    for name in ("timeline", "labs", "treatments", "glucocorticoids"):
-        assert png_size(files[f"{name}.png"]) == (1920, 1080)
+SHEETS = [
+    "timeline",
+    "glucocorticoids",
+    "labs-mas-criteria-1",
+    "labs-mas-criteria-2",
+    "labs-liver",
+    "labs-inflammation",
+    "labs-blood-counts",
+    "labs-others",
+]
+
+
+def test_png_svg_pdf_json_are_the_decks_figures_one_file_each(files):
+    for name in SHEETS:
+        # the slide less its title band, at 2 px per pt (sizes.Size.pixels)
+        assert png_size(files[f"{name}.png"]) == (1920, 984)
+        for fmt in ("svg", "pdf", "json"):
+            assert f"{name}.{fmt}" in files
+    figures = {n.removesuffix(".png") for n in files if n.endswith(".png")}
+    assert figures == set(SHEETS)
 
 
 def test_svg_parses_and_has_the_dose_text(files):
@@ -77,18 +94,31 @@ def test_pdf_has_one_page_with_the_figure(files):
     assert "Ferritin" in reader.pages[0].extract_text()
 
 
-def test_deck_has_the_slides_pictures_table_and_notes(files):
+def test_deck_has_a_titled_slide_per_figure_and_the_summary(files):
     deck = Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"]))
-    assert (deck.slide_width, deck.slide_height) == (12191695, 6858000)  # 13.333 × 7.5 in
+    assert (deck.slide_width, deck.slide_height) == (12192000, 6858000)  # 13.333 × 7.5 in
     slides = list(deck.slides)
-    assert len(slides) == 5
     assert slides[0].shapes.title.text == "Refractory MAS in sJIA: ruxolitinib salvage"
     assert "Illustrative data" in slides[0].placeholders[1].text
-    pictures = [s for slide in slides[1:4] for s in slide.shapes if s.shape_type == 13]
-    assert len(pictures) == 3
-    assert all((p.width, p.height) == (deck.slide_width, deck.slide_height) for p in pictures)
-    (table,) = [s.table for s in slides[4].shapes if s.has_table]
-    rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(len(table.rows))}
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles[1:9] == [
+        "Timeline",
+        "Glucocorticoid course",
+        "Labs: MAS criteria tests (1 of 2)",
+        "Labs: MAS criteria tests (2 of 2)",
+        "Labs: Liver",
+        "Labs: Inflammation",
+        "Labs: Blood counts",
+        "Labs: Other tests",
+    ]
+    assert all(titles)  # every slide has a title
+    # each figure slide holds the very PNG written as a file, at its own proportions
+    for slide, name in zip(slides[1:9], SHEETS, strict=True):
+        (picture,) = [s for s in slide.shapes if s.shape_type == 13]
+        assert picture.image.blob == files[f"{name}.png"]
+        assert (picture.width, picture.height) == (deck.slide_width, 492 * 12700)
+        assert picture.top + picture.height == deck.slide_height
+    rows = summary_rows(deck)
     assert rows["Ruxolitinib"] == "Day 24 to Day 113: 5 mg bid → 10 mg bid"
     assert rows["MAS 2016 criteria"] == (
         "met (fever + labs): Day 3 to Day 27; laboratory criteria only: Day 28 to Day 36"
@@ -96,6 +126,57 @@ def test_deck_has_the_slides_pictures_table_and_notes(files):
     notes = slides[1].notes_slide.notes_text_frame.text
     assert "Wu J, Shen D, Lu M" in notes
     assert "Exported 2026-01-02 03:04 UTC" in notes
+
+
+def summary_rows(deck) -> dict[str, str]:
+    """The summary table's rows, over every slide it takes."""
+    tables = [s.table for slide in deck.slides for s in slide.shapes if s.has_table]
+    return {t.cell(r, 0).text: t.cell(r, 1).text for t in tables for r in range(len(t.rows))}
+
+
+def slide_texts(slide) -> str:
+    return " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def test_every_image_and_slide_carries_the_mark_and_the_source(files):
+    for name in SHEETS:
+        svg = files[f"{name}.svg"].decode()
+        assert "Illustrative data" in svg, name
+        assert "Source: Wu J, Shen D, Lu M." in svg, name
+        pdf = PdfReader(io.BytesIO(files[f"{name}.pdf"])).pages[0].extract_text()
+        assert "Illustrative data" in pdf, name
+    html = files["timeline.html"].decode()
+    assert "Illustrative data" in html
+    assert "Source: Wu J, Shen D, Lu M." in html
+    deck = Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"]))
+    for slide in deck.slides:  # a figure's slide shows the picture carrying both
+        if not any(s.shape_type == 13 for s in slide.shapes):
+            assert "Illustrative data" in slide_texts(slide)
+            assert "Source: Wu J, Shen D, Lu M." in slide_texts(slide)
+
+
+def test_the_source_line_is_one_line_cut_at_a_word(bundled):
+    from timeline.export import source_line
+
+    line = source_line(bundled.info, 600, 12)
+    assert line.startswith("Source: Wu J, Shen D, Lu M. Salvage therapy")
+    assert line.endswith("…")
+    assert len(line) <= 600 / (12 * 0.55)
+    assert " " not in line[-2:]  # cut between words
+
+
+def test_the_handout_is_one_a4_page_with_title_mark_table_and_source(files):
+    reader = PdfReader(io.BytesIO(files["sjia-mas-ruxolitinib-handout.pdf"]))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((595.3, 841.9), abs=1.5)
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Refractory MAS in sJIA: ruxolitinib salvage" in text
+    assert "Illustrative data" in text
+    assert "Source: Wu J, Shen D, Lu M." in text
+    assert "abstract only" in text  # the whole source, not the one-line cut
+    assert "MAS 2016 criteria met (fever + labs): Day 3 to Day 27" in text
+    assert "Ruxolitinib Day 24 to Day 113" in text
 
 
 def test_html_is_self_contained(files):
@@ -129,13 +210,42 @@ def test_no_identifier_and_no_calendar_date_in_any_file(files):
                 assert not re.search(r"2000-0\d-\d\d", text), name
 
 
-@pytest.mark.parametrize(("size", "expected"), [("4:3", (1920, 1440)), ("a4", (2105, 1487))])
-def test_other_slide_and_page_sizes(bundled, size, expected):
+@pytest.mark.parametrize("size", ["16:9", "4:3", "a4"])
+def test_each_size_renders_its_documented_pixels(bundled, size):
+    from timeline.sizes import SIZES
+
     try:
         files = export_files(bundled, FigureOptions(theme="slide"), ["png"], size, EXPORTED_AT)
     except ExportError as exc:
         pytest.skip(str(exc))
-    assert png_size(files["timeline.png"]) == expected
+    for name, data in files.items():
+        assert png_size(data) == SIZES[size].pixels, name
+
+
+def test_the_readme_documents_each_sizes_pixels():
+    from pathlib import Path
+
+    from timeline.sizes import SIZES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, size in SIZES.items():
+        width, height = size.pixels
+        assert f"| `{name}` |" in readme
+        assert f"{width} × {height}" in readme, name
+
+
+def test_a_4_3_deck_is_a_10_by_7_5_inch_deck_of_4_3_pictures(bundled):
+    try:
+        files = export_files(bundled, FigureOptions(theme="slide"), ["pptx"], "4:3", EXPORTED_AT)
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    deck = Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"]))
+    assert (deck.slide_width, deck.slide_height) == (9144000, 6858000)  # 10 × 7.5 in
+    pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
+    assert pictures
+    for picture in pictures:  # the slide less its title band, never squashed
+        assert png_size(picture.image.blob) == (1920, 1312)
+        assert (picture.width, picture.height) == (9144000, 492 * 12700)
 
 
 def test_journal_column_is_89_mm_at_300_dpi(bundled):
@@ -214,10 +324,9 @@ def test_the_deck_counts_every_day_from_the_chosen_day_0(bundled):
         )
     except ExportError as exc:
         pytest.skip(str(exc))
-    slides = list(Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"])).slides)
-    assert "Day 0 = MAS onset" in slides[0].placeholders[1].text
-    (table,) = [s.table for s in slides[4].shapes if s.has_table]
-    rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(len(table.rows))}
+    deck = Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"]))
+    assert "Day 0 = MAS onset" in deck.slides[0].placeholders[1].text
+    rows = summary_rows(deck)
     # MAS onset is admission + 3 days: every Day N is 3 less than under admission
     assert rows["Day 0"] == "MAS onset"
     assert rows["Admission"] == "Day -3"
@@ -240,20 +349,81 @@ def test_export_what_is_on_screen_holds_the_pages_panels(bundled):
     assert len(on_screen) == 8
 
 
-def test_a_figure_taller_than_a_slide_keeps_its_proportions_on_it(bundled):
-    # the page's export of its 8 panels is taller than 16:9: fitted, centred, not squashed
-    from timeline.export import as_on_screen
+def test_what_does_not_fit_a_slide_goes_to_the_next_never_squashed(bundled):
+    # the page's export of its 8 panels is taller than a slide: the timeline keeps what
+    # fits, every panel is on some slide, and every picture fills its slide exactly
+    from timeline.export import as_on_screen, sheets
+    from timeline.figures.labs import chosen_labs
 
+    options = as_on_screen(bundled, FigureOptions())
+    made = sheets(bundled, options, "16:9")
+    assert {s.figure.layout.height for s in made} == {492}
+    assert {t for s in made for t in s.tests} == set(chosen_labs(bundled, options))
+
+
+@pytest.mark.parametrize("name", ["sjia-mas-ruxolitinib", "adult-aosd-mas"])
+def test_every_test_with_data_in_the_window_is_on_some_slide(name):
+    from timeline import catalogue as cat
+    from timeline.datasets import bundled_case_path
+    from timeline.export import sheets, tests_in_window
+
+    case = load_case(bundled_case_path(name))
+    options = FigureOptions(theme="slide", hide_dates=True)
+    made = sheets(case, options, "16:9")
+    in_window = set(tests_in_window(case, options))
+    assert {t for s in made for t in s.tests} == in_window
+    assert {"temperature", "triglycerides"} <= in_window
+    drawn = set()  # and each is drawn: its panel title is on the figure
+    for sheet in made:
+        titles = [a.text for a in sheet.figure.layout.annotations if a.text.startswith("<b>")]
+        for test in sheet.tests:
+            label = cat.labs()["label"].get(test, test)
+            assert any(t.startswith(f"<b>{label}") for t in titles), (sheet.name, test)
+            drawn.add(test)
+    assert drawn == in_window
+
+
+def test_a_window_keeps_only_the_tests_with_data_in_it(bundled):
+    import pandas as pd
+
+    from timeline.export import sheets, tests_in_window
+
+    day = pd.Timedelta(days=1)
+    window = (bundled.anchor_time + 70 * day, bundled.anchor_time + 80 * day)
+    options = FigureOptions(theme="slide", window=window)
+    inside = bundled.labs["time"].between(*window)
+    assert set(tests_in_window(bundled, options)) == set(bundled.labs.loc[inside, "test"])
+    made = sheets(bundled, options, "16:9")
+    assert {t for s in made for t in s.tests} == set(bundled.labs.loc[inside, "test"])
+
+
+def test_the_adult_summary_fits_its_slides(adult):
     try:
         files = export_files(
-            bundled, as_on_screen(bundled, FigureOptions()), ["png", "pptx"], "16:9", EXPORTED_AT
+            adult, FigureOptions(theme="slide", hide_dates=True), ["pptx"], "16:9", EXPORTED_AT
         )
     except ExportError as exc:
         pytest.skip(str(exc))
-    width, height = struct.unpack(">II", files["timeline.png"][16:24])
-    assert height > width * 9 / 16  # taller than the slide
-    deck = Presentation(io.BytesIO(files["sjia-mas-ruxolitinib.pptx"]))
-    (picture,) = [s for s in list(deck.slides)[1].shapes if s.shape_type == 13]
-    assert picture.width / picture.height == pytest.approx(width / height, rel=1e-3)
-    assert picture.height == deck.slide_height
-    assert picture.left == (deck.slide_width - picture.width) // 2
+    deck = Presentation(io.BytesIO(files["adult-aosd-mas.pptx"]))
+    for k, slide in enumerate(deck.slides):
+        for shape in slide.shapes:  # regression: the table ran off the slide's bottom
+            assert min(shape.top, shape.left) >= 0, (k, shape.name)
+            assert shape.top + shape.height <= deck.slide_height, (k, shape.name)
+            assert shape.left + shape.width <= deck.slide_width, (k, shape.name)
+    summary = [s for s in deck.slides if s.shapes.title.text.startswith("Summary")]
+    assert [s.shapes.title.text for s in summary] == ["Summary", "Summary (continued)"]
+    from timeline.wording import summary_table
+
+    rows = summary_table(adult, None)
+    assert len(rows) >= 17
+    assert summary_rows(deck) == dict(rows)  # every row, none lost at a page break
+
+
+def test_the_adult_handout_is_one_page(adult):
+    try:
+        files = export_files(adult, FigureOptions(theme="slide"), ["handout"], "16:9", EXPORTED_AT)
+    except ExportError as exc:
+        pytest.skip(str(exc))
+    reader = PdfReader(io.BytesIO(files["adult-aosd-mas-handout.pdf"]))
+    assert len(reader.pages) == 1
+    assert "Valganciclovir" in reader.pages[0].extract_text()

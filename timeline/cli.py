@@ -148,22 +148,56 @@ def _write_export(
     treatment: str | None,
     formats: list[str],
 ) -> int:
+    """Write each file as soon as it is made; say which were written and which failed."""
     import datetime as dt
 
-    from .export import export_files, write_files
+    from .export import export_jobs
 
     try:
-        files = export_files(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)
-        written = write_files(files, args.out)
+        jobs = export_jobs(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)
     except ExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(f"cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+    written, failed = [], []
+    for k, (name, make) in enumerate(jobs):
+        problem = _write_one(args.out, name, make)
+        if problem is None:
+            written.append(name)
+            continue
+        failed.append(name)
+        print(f"{args.out / name}: not written: {problem}", file=sys.stderr)
+        if problem == _NO_CHROME_SEEN:  # every later render would fail the same way
+            failed += [later for later, _ in jobs[k + 1 :]]
+            break
+    if failed:
+        print(
+            f"timeline: {len(written)} file(s) written, {len(failed)} not: {', '.join(failed)}",
+            file=sys.stderr,
+        )
         return 1
-    for path in written:
-        print(f"wrote {path}")
     return 0
+
+
+_NO_CHROME_SEEN = "no Chrome or Chromium (see above)"
+
+
+def _write_one(out: Path, name: str, make) -> str | None:
+    """Make one file and write it into ``out``; None when written, else why not."""
+    from .export import NO_CHROME, write_file
+
+    try:
+        path = write_file(out, name, make())
+    except ExportError as exc:
+        if str(exc) == NO_CHROME:
+            print(NO_CHROME, file=sys.stderr)
+            return _NO_CHROME_SEEN
+        return str(exc)
+    except TimeoutError as exc:  # an OSError too: not the folder's fault
+        return f"rendering timed out ({exc or 'no answer from Chrome'})"
+    except OSError as exc:
+        return f"cannot write to {out}: {exc.strerror or exc}"
+    print(f"wrote {path}")
+    return None
 
 
 def _response_treatment(args: argparse.Namespace, case: Case) -> str | None:
@@ -269,13 +303,16 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_workbook)
 
-    p = sub.add_parser("export", help="write the figures of a case (json, png, svg, pdf)")
+    p = sub.add_parser(
+        "export", help="write the figures of a case, its deck and its handout, file by file"
+    )
     p.add_argument("case", type=Path, help="case folder, .xlsx or .zip")
     p.add_argument("--out", type=Path, required=True, help="folder to write into")
     p.add_argument(
         "--format",
         default="png,pptx",
-        help="comma-separated: png,svg,pdf,pptx,html,json (default png,pptx)",
+        help="comma-separated: png,svg,pdf,pptx,html,json,handout (default png,pptx); "
+        "handout: a one-page A4 PDF",
     )
     p.add_argument("--size", default="16:9", help="16:9 (default), 4:3, a4 or journal")
     p.add_argument(

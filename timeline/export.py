@@ -1,4 +1,10 @@
-"""Write figures to files: Plotly JSON, images, one offline HTML, a PowerPoint deck.
+"""Write figures to files: Plotly JSON, images, one offline HTML, a deck, a handout.
+
+The deck and the image files hold the same figures ("sheets"): the timeline (lanes
+and the key labs), the glucocorticoid course, and the lab panels grouped clinically
+(``catalogue/lab_groups.csv``), as many to a picture as stay legible at the size; a
+picture that would be taller than its slide is split, never shrunk. Each sheet carries
+the case's source and, when the case is illustrative, an "Illustrative data" mark.
 
 Images come from one Chrome driven by kaleido (see ``_renderer``), started once
 (``mathjax=False``, so nothing is fetched from a CDN) and used under one lock: it
@@ -10,27 +16,40 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
+import math
+import re
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 from html import escape
+from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import _renderer
+from . import catalogue as cat
 from .errors import ChromeMissing, ExportError
-from .figures import FigureOptions, build_figures
-from .figures.options import ThemeName
-from .model import Case
-from .sizes import SIZES, Size, request_problem
+from .figures import FigureOptions, build_figure
+from .figures.axis import time_axis
+from .figures.compose import PARTS
+from .figures.lanes import lanes
+from .figures.options import SLIDE_LABS, SLIDE_PARTS, ThemeName
+from .figures.theme import INK, MUTED, THEMES, Theme
+from .model import Case, CaseInfo
+from .sizes import SIZES, Size, deck_size, request_problem
 
 NO_CHROME = (
     "Image export needs Chrome or Chromium and none was found. On Debian or Ubuntu: "
     "sudo apt-get install chromium (make run and make test do this). Elsewhere, with "
     "internet access: .venv/bin/plotly_get_chrome. Or set BROWSER_PATH to a Chrome binary."
 )
+MARK = "Illustrative data"
 
 
 def as_on_screen(case: Case, options: FigureOptions) -> FigureOptions:
@@ -49,6 +68,37 @@ def export_options(options: FigureOptions, size: str) -> FigureOptions:
         "slide" if options.theme in ("slide", "projector") else options.theme
     )
     return dataclasses.replace(options, theme=theme, size=(chosen.width, chosen.height))
+
+
+# --- file names ----------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_LONGEST_STEM = 80
+
+
+def safe_stem(text: str) -> str:
+    """A file name stem from user text (a case id): letters, digits, '.', '_' and '-'
+    only, no leading dot, at most 80 characters; 'case' when nothing is left."""
+    stem = _UNSAFE.sub("-", text).strip("._-")[:_LONGEST_STEM].strip("._-")
+    return stem or "case"
+
+
+def write_file(folder: Path, name: str, data: bytes) -> Path:
+    """Write one file into ``folder`` (made if missing); a name that would land anywhere
+    else is refused."""
+    base = folder.resolve()
+    path = (base / name).resolve()
+    if path.parent != base:
+        msg = f"refused to write {name!r}: outside {folder}"
+        raise ExportError(msg)
+    base.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def write_files(files: Mapping[str, bytes], folder: Path) -> list[Path]:
+    """Write every file into ``folder``."""
+    return [write_file(folder, name, data) for name, data in files.items()]
 
 
 # --- images ------------------------------------------------------------------------
@@ -96,35 +146,273 @@ def html_bytes(figure: go.Figure, title: str) -> bytes:
 _FILL_WINDOW = "html, body {margin: 0; height: 100%; overflow: hidden;}"
 
 
+# --- provenance: the source and the illustrative mark on every figure --------------------
+
+
+def _provenance_font(theme: Theme) -> int:
+    """The mark's and the source line's text size: small, as a footnote is."""
+    return max(theme.small - 2, 5)
+
+
+def provenance_pt(theme: Theme) -> int:
+    """The band a figure's top gives to its source line and mark."""
+    return round(_provenance_font(theme) * 1.9)
+
+
+def source_line(info: CaseInfo, room_pt: float, font_pt: float) -> str:
+    """'Source: …' cut at a word to fit ``room_pt`` at ``font_pt`` (the whole source is
+    in the speaker notes and the handout); '' when the case names none."""
+    if not info.source:
+        return ""
+    text = f"Source: {' '.join(info.source.split())}"
+    most = int(room_pt / (font_pt * 0.55))  # a generous average character width
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+def with_provenance(figure: go.Figure, info: CaseInfo, theme: Theme) -> go.Figure:
+    """The figure, taller by a top band holding its source line and, for an
+    illustrative case, the mark (the plot itself keeps its size and place)."""
+    band, font = provenance_pt(theme), _provenance_font(theme)
+    layout = figure.layout
+    top = layout.margin.t + band
+    width = layout.width or 960
+    mark_pt = font * 0.62 * len(MARK) + 16 if info.illustrative else 0
+    figure.update_layout(
+        height=layout.height + band if layout.height else None,
+        margin_t=top,
+        # the title, the one text plotly places from the figure's own edge
+        title={
+            "text": escape(source_line(info, width - mark_pt - 24, font), quote=False),
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"l": 8, "t": 4},
+            "font": {"size": font, "color": MUTED},
+        },
+    )
+    if info.illustrative:  # at the top right: from the plot's corner by the known margins
+        mark = {
+            "text": MARK,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 1,
+            "y": 1,
+            "xanchor": "right",
+            "yanchor": "top",
+            "xshift": layout.margin.r - 6,
+            "yshift": top - 3,
+            "showarrow": False,
+            "font": {"size": font, "color": INK, "weight": "bold"},
+            "bordercolor": INK,
+            "borderwidth": 1,
+            "borderpad": 2,
+            "bgcolor": "white",
+        }
+        figure.layout.annotations = (*layout.annotations, mark)
+    return figure
+
+
+# --- sheets: the figures the deck and the files hold ---------------------------------
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One figure of the deck, and the file stem it is written under."""
+
+    name: str  # 'timeline', 'glucocorticoids', 'labs-mas-criteria', 'labs-liver-2'
+    title: str  # the slide's title
+    figure: go.Figure
+    tests: tuple[str, ...] = ()  # the lab panels it draws
+
+
+@cache
+def lab_groups() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(group, title, tests) in deck order, from ``catalogue/lab_groups.csv``; the last
+    group, with no tests named, takes every other test."""
+    import pandas as pd
+
+    with resources.files(cat).joinpath("lab_groups.csv").open(encoding="utf-8") as f:
+        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return tuple(
+        (group, title, tuple(filter(None, tests.split(";"))))
+        for group, title, tests in zip(table["group"], table["title"], table["tests"], strict=True)
+    )
+
+
+def tests_in_window(case: Case, options: FigureOptions) -> list[str]:
+    """Every test with a result inside the window (chosen ones only, when chosen)."""
+    axis = time_axis(case, options)
+    inside = case.labs["time"].between(axis.start, axis.end)
+    present = list(dict.fromkeys(case.labs.loc[inside, "test"]))
+    if options.labs is None:
+        return present
+    return [t for t in dict.fromkeys(options.labs) if t in present]
+
+
+def grouped_tests(tests: Sequence[str]) -> list[tuple[str, str, list[str]]]:
+    """The tests by clinical group, each in catalogue panel order; empty groups left out."""
+    order = cat.labs()["panel_order"]
+    groups = lab_groups()
+    named = {t for _, _, members in groups for t in members}
+    result = []
+    for group, title, members in groups:
+        found = [t for t in tests if (t in members if members else t not in named)]
+        if found:
+            result.append((group, title, sorted(found, key=lambda t: (order.get(t, 999), t))))
+    return result
+
+
+def sheet_options(options: FigureOptions, size: str) -> FigureOptions:
+    """Options laid out at the room a sheet's plot has: the slide less its title band
+    and the provenance band."""
+    laid_out = export_options(options, size)
+    width, height = SIZES[size].figure_pt
+    band = provenance_pt(THEMES[laid_out.theme])
+    return dataclasses.replace(laid_out, size=(width, height - band))
+
+
+def _fits(figure: go.Figure, options: FigureOptions, size: Size) -> bool:
+    """Whether a figure stays within its sheet (a journal column's height is free)."""
+    assert options.size is not None, "sheet options have a size"
+    return not size.fixed_height or figure.layout.height <= options.size[1]
+
+
+def _balanced(items: list, count: int) -> list[list]:
+    """``items`` in ``count`` runs in order, their lengths differing by one at most."""
+    bounds = [round(k * len(items) / count) for k in range(count + 1)]
+    return [items[a:b] for a, b in pairwise(bounds)]
+
+
+def _split(
+    build: Callable[[list], go.Figure], items: list, options: FigureOptions, size: Size, most: int
+) -> list[tuple[list, go.Figure]]:
+    """(items, figure) runs of ``most`` items at the outside whose figures fit, as few
+    and as even as that allows (7 panels, 3 to a slide: 3, 2, 2)."""
+    for per in range(min(most, len(items)), 0, -1):
+        runs = _balanced(items, -(-len(items) // per))
+        figures = [build(run) for run in runs]
+        if per == 1 or all(_fits(f, options, size) for f in figures):
+            return list(zip(runs, figures, strict=True))
+    return []
+
+
+def _numbered(stem: str, title: str, count: int, k: int) -> tuple[str, str]:
+    """'labs-liver-2', 'Labs: liver (2 of 3)' for one of several; as given for one."""
+    if count == 1:
+        return stem, title
+    return f"{stem}-{k}", f"{title} ({k} of {count})"
+
+
+def _timeline_sheets(
+    case: Case, options: FigureOptions, covered: list[str], size: Size
+) -> list[Sheet]:
+    """The lanes with the key labs (the chosen ones, or the slide's), as many as fit;
+    lanes alone taller than the slide are split across sheets."""
+    chosen = options.labs is not None
+    parts: tuple[str, ...] = PARTS if chosen else SLIDE_PARTS["timeline"]
+    wanted = options.labs if chosen else SLIDE_LABS["timeline"]
+    key = [t for t in wanted or () if t in covered]
+    while True:
+        shown = dataclasses.replace(options, labs=tuple(key))
+        figure = build_figure(case, shown, parts, "timeline")
+        if _fits(figure, options, size):
+            return [Sheet("timeline", "Timeline", figure, tuple(key))]
+        if key:  # the dropped labs keep their own lab sheets
+            key.pop()
+        elif "steroids" in parts:  # and the glucocorticoid course its own sheet
+            parts = tuple(p for p in parts if p != "steroids")
+        else:
+            break
+    drugs = lanes(case, options)["drug"].tolist()
+
+    def build(run: list) -> go.Figure:
+        shown = dataclasses.replace(options, labs=(), drugs=tuple(run))
+        return build_figure(case, shown, ("lanes",), "timeline")
+
+    runs = _split(build, drugs, options, size, len(drugs))
+    return [
+        Sheet(*_numbered("timeline", "Timeline", len(runs), k), figure)
+        for k, (_, figure) in enumerate(runs, start=1)
+    ]
+
+
+def _glucocorticoid_sheets(case: Case, options: FigureOptions) -> list[Sheet]:
+    """The glucocorticoid course, when one is given in the window."""
+    figure = build_figure(case, options, ("steroids",), "glucocorticoids")
+    return [Sheet("glucocorticoids", "Glucocorticoid course", figure)] if figure.data else []
+
+
+def _lab_sheets(case: Case, options: FigureOptions, covered: list[str], size: Size) -> list[Sheet]:
+    """Each clinical group's panels, ``size.panels`` to a sheet at the outside."""
+
+    def build(run: list) -> go.Figure:
+        return build_figure(case, dataclasses.replace(options, labs=tuple(run)), ("labs",), "labs")
+
+    sheets = []
+    for group, title, tests in grouped_tests(covered):
+        runs = _split(build, tests, options, size, size.panels)
+        for k, (run, figure) in enumerate(runs, start=1):
+            name, shown = _numbered(f"labs-{group}", f"Labs: {title}", len(runs), k)
+            sheets.append(Sheet(name, shown, figure, tuple(run)))
+    return sheets
+
+
+def sheets(case: Case, options: FigureOptions, size: str) -> list[Sheet]:
+    """The deck's figures at ``size``: the timeline, the glucocorticoid course, then every
+    test with data in the window (or every chosen one) on a lab sheet, each with the
+    case's source and mark."""
+    laid_out = sheet_options(options, size)
+    covered = tests_in_window(case, options)
+    made = _timeline_sheets(case, laid_out, covered, SIZES[size])
+    made += _glucocorticoid_sheets(case, laid_out)
+    made += _lab_sheets(case, laid_out, covered, SIZES[size])
+    theme = THEMES[laid_out.theme]
+    for sheet in made:
+        with_provenance(sheet.figure, case.info, theme)
+    return made
+
+
 # --- the deck ----------------------------------------------------------------------
 
-SLIDE_WIDTH, SLIDE_HEIGHT = 12_191_695, 6_858_000  # EMU: a 16:9 slide, 13.333 × 7.5 in
-_DECK_FIGURES = (
-    ("timeline", "Timeline"),
-    ("labs", "Labs"),
-    ("glucocorticoids", "Glucocorticoid course"),
-)
+EMU_PER_PT = 12_700
+_MARGIN_PT = 36  # left and right of titles and tables (0.5 in)
+_TITLE_FONT_PT = 24
+_TABLE_FONT_PT = 14  # the summary table: the slide theme's text size
+_COLUMN_PT = 238  # the table's first column (3.3 in)
 
 
 def deck_bytes(
     case: Case,
+    slides: Sequence[Sheet],
     pictures: Mapping[str, bytes],
     rows: list[tuple[str, str]],
     exported_at: dt.datetime,
+    size: str = "16:9",
 ) -> bytes:
-    """A 16:9 deck: title, the timeline, the labs, the glucocorticoid course, a summary table."""
+    """A deck at a slide size: a title slide, a slide per sheet (its title above its
+    picture), and the summary table over as many slides as it needs."""
     from pptx import Presentation
     from pptx.util import Emu
 
+    slide_size = SIZES[size]
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Emu(SLIDE_WIDTH), Emu(SLIDE_HEIGHT)
+    deck.slide_width = Emu(slide_size.width * EMU_PER_PT)
+    deck.slide_height = Emu(slide_size.height * EMU_PER_PT)
     notes = _speaker_notes(case, exported_at)
-    _title_slide(deck, case).notes_slide.notes_text_frame.text = notes
-    for name, label in _DECK_FIGURES:
-        if name in pictures:
-            slide = _picture_slide(deck, pictures[name])
-            slide.notes_slide.notes_text_frame.text = f"{label}. {notes}"
-    _summary_slide(deck, rows).notes_slide.notes_text_frame.text = notes
+    _title_slide(deck, case, slide_size).notes_slide.notes_text_frame.text = notes
+    for sheet in slides:
+        slide = _picture_slide(deck, sheet.title, pictures[sheet.name], slide_size)
+        slide.notes_slide.notes_text_frame.text = f"{sheet.title}. {notes}"
+    for k, part in enumerate(_table_pages(rows, slide_size)):
+        title = "Summary" if k == 0 else "Summary (continued)"
+        slide = _summary_slide(deck, title, part, case.info, slide_size)
+        slide.notes_slide.notes_text_frame.text = notes
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
@@ -144,72 +432,233 @@ def _speaker_notes(case: Case, exported_at: dt.datetime) -> str:
     )
 
 
-def _title_slide(deck, case: Case):
-    from pptx.util import Inches
+def _pt(value: float):
+    from pptx.util import Emu
 
-    slide = deck.slides.add_slide(deck.slide_layouts[0])
-    _full_width(slide.shapes.title, Inches(2.0), Inches(1.6))
-    _full_width(slide.placeholders[1], Inches(3.8), Inches(2.2))
-    info = case.info
-    slide.shapes.title.text = info.title
-    subtitle = [info.diagnosis, f"Day 0 = {info.anchor}"]
+    return Emu(round(value * EMU_PER_PT))
+
+
+def _text(shape, text: str, size_pt: float, *, bold: bool = False, colour: str = "222222"):
+    """Set a shape's text, one font size throughout."""
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
+
+    frame = shape.text_frame
+    frame.text = text
+    frame.word_wrap = True
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size_pt)
+            run.font.bold = bold
+            run.font.color.rgb = RGBColor.from_string(colour)
+
+
+def _place_title(slide, text: str, size: Size) -> None:
+    """The slide's title in its band at the top, the width of the slide."""
+    from pptx.enum.text import MSO_ANCHOR
+
+    title = slide.shapes.title
+    title.left, title.top = _pt(_MARGIN_PT), _pt(0)
+    title.width, title.height = _pt(size.width - 2 * _MARGIN_PT), _pt(size.title_pt)
+    _text(title, text, _TITLE_FONT_PT, bold=True)
+    title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+
+
+def _provenance_strip(slide, info: CaseInfo, size: Size) -> None:
+    """The source line and the mark under the title, where a picture carries its own."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
+
+    font = _provenance_font(THEMES["slide"])
+    band = provenance_pt(THEMES["slide"])
+    mark_pt = font * 0.62 * len(MARK) + 16 if info.illustrative else 0
+    room = size.width - 2 * _MARGIN_PT - mark_pt
+    source = source_line(info, room, font)
+    if source:
+        box = slide.shapes.add_textbox(_pt(_MARGIN_PT), _pt(size.title_pt), _pt(room), _pt(band))
+        _text(box, source, font, colour="666666")
     if info.illustrative:
-        subtitle.append("Illustrative data")
-    slide.placeholders[1].text = "\n".join(subtitle)
+        left = size.width - _MARGIN_PT - mark_pt
+        box = slide.shapes.add_textbox(_pt(left), _pt(size.title_pt), _pt(mark_pt), _pt(band))
+        _text(box, MARK, font, bold=True)
+        box.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
+        box.line.color.rgb = RGBColor.from_string(INK.removeprefix("#"))
+
+
+def _title_slide(deck, case: Case, size: Size):
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    info = case.info
+    _place_title(slide, info.title, size)
+    title = slide.shapes.title
+    title.top, title.height = _pt(size.height * 0.25), _pt(size.height * 0.25)
+    _text(title, info.title, 36, bold=True)
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.width = title.left, title.width
+    subtitle.top, subtitle.height = _pt(size.height * 0.52), _pt(size.height * 0.3)
+    lines = [info.diagnosis, f"Day 0 = {info.anchor}"]
+    if info.illustrative:
+        lines.append(MARK)
+    _text(subtitle, "\n".join(lines), 20, colour="444444")
+    _provenance_strip(slide, info, size)
     return slide
 
 
-def _picture_slide(deck, png: bytes):
-    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    # always an explicit size (a PNG carries no DPI and would land 40 inches wide), and
-    # the picture's own proportions: a figure taller than the slide is fitted, centred,
-    # never squashed
+def _picture_slide(deck, title: str, png: bytes, size: Size):
+    """The title in its band, the picture under it at its own proportions (a picture
+    of the sheet's size fills the rest of the slide exactly; any other is fitted and
+    centred, never squashed)."""
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+    _place_title(slide, title, size)
+    # always an explicit size (a PNG carries no DPI and would land 40 inches wide)
     width, height = struct.unpack(">II", png[16:24])
-    across, down = SLIDE_WIDTH / width, SLIDE_HEIGHT / height
-    if abs(across - down) < 0.001 * down:  # a 16:9 picture (to a pixel): the whole slide
-        across = down = max(across, down)
-    scale = min(across, down)
-    shown_width = min(round(width * scale), SLIDE_WIDTH)
-    shown_height = min(round(height * scale), SLIDE_HEIGHT)
-    left, top = (SLIDE_WIDTH - shown_width) // 2, (SLIDE_HEIGHT - shown_height) // 2
-    slide.shapes.add_picture(io.BytesIO(png), left, top, width=shown_width, height=shown_height)
+    room_w, room_h = size.width, size.height - size.title_pt
+    scale = min(room_w / width, room_h / height)
+    shown_w, shown_h = width * scale, height * scale
+    left, top = (room_w - shown_w) / 2, size.title_pt + (room_h - shown_h) / 2
+    slide.shapes.add_picture(
+        io.BytesIO(png), _pt(left), _pt(top), width=_pt(shown_w), height=_pt(shown_h)
+    )
     return slide
 
 
-def _summary_slide(deck, rows: list[tuple[str, str]]):
-    """A real table (what, value), 14 pt, the first column bold."""
-    from pptx.util import Emu, Inches, Pt
+def _lines(text: str, width_pt: float, font_pt: float) -> int:
+    """Lines a text takes in a cell ``width_pt`` wide (a generous character width)."""
+    per_line = max(int((width_pt - 14.4) / (font_pt * 0.55)), 1)  # less the cell's margins
+    return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
 
+
+def _row_pt(row: tuple[str, str], size: Size) -> float:
+    """A summary row's height: its taller cell's lines, and the cell margins."""
+    widths = (_COLUMN_PT, size.width - 2 * _MARGIN_PT - _COLUMN_PT)
+    lines = max(_lines(text, w, _TABLE_FONT_PT) for text, w in zip(row, widths, strict=True))
+    return lines * _TABLE_FONT_PT * 1.2 + 7.2
+
+
+def _table_top(size: Size) -> float:
+    return size.title_pt + provenance_pt(THEMES["slide"]) + 6
+
+
+def _table_pages(rows: list[tuple[str, str]], size: Size) -> list[list[tuple[str, str]]]:
+    """The rows cut into slides, each filling no more than the room under the title."""
+    room = size.height - _table_top(size) - _MARGIN_PT / 2
+    pages: list[list[tuple[str, str]]] = [[]]
+    used = 0.0
+    for row in rows:
+        height = _row_pt(row, size)
+        if pages[-1] and used + height > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(row)
+        used += height
+    return pages
+
+
+def _summary_slide(deck, title: str, rows: list[tuple[str, str]], info: CaseInfo, size: Size):
+    """A real table (what, value), 14 pt, the first column bold; each row as tall as its
+    text, so the table ends where it is drawn to."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])
-    _full_width(slide.shapes.title, Inches(0.3), Inches(0.9))
-    slide.shapes.title.text = "Summary"
-    top, margin = Inches(1.35), Inches(0.5)
-    width = Emu(SLIDE_WIDTH - 2 * margin)
-    table = slide.shapes.add_table(
-        len(rows), 2, margin, top, width, Emu(SLIDE_HEIGHT - top - Inches(0.3))
-    ).table
-    table.columns[0].width = Inches(3.3)
-    table.columns[1].width = Emu(width - Inches(3.3))
-    for r, (what, value) in enumerate(rows):
-        for c, text in enumerate((what, value)):
-            cell = table.cell(r, c)
-            cell.text = text
-            for paragraph in cell.text_frame.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(14)
-                    run.font.bold = c == 0
+    _place_title(slide, title, size)
+    _provenance_strip(slide, info, size)
+    heights = [_row_pt(row, size) for row in rows]
+    width = size.width - 2 * _MARGIN_PT
+    frame = slide.shapes.add_table(
+        len(rows), 2, _pt(_MARGIN_PT), _pt(_table_top(size)), _pt(width), _pt(sum(heights))
+    )
+    table = frame.table
+    table.columns[0].width = _pt(_COLUMN_PT)
+    table.columns[1].width = _pt(width - _COLUMN_PT)
+    for r, (row, height) in enumerate(zip(rows, heights, strict=True)):
+        table.rows[r].height = _pt(height)
+        for c, text in enumerate(row):
+            _text(table.cell(r, c), text, _TABLE_FONT_PT, bold=c == 0)
     return slide
-
-
-def _full_width(shape, top, height) -> None:
-    """Place a template placeholder across a 16:9 slide (the default template is 4:3)."""
-    from pptx.util import Emu, Inches
-
-    shape.left, shape.top = Inches(0.6), top
-    shape.width, shape.height = Emu(SLIDE_WIDTH - Inches(1.2)), height
 
 
 # --- everything at once ------------------------------------------------------------
+
+Job = tuple[str, Callable[[], bytes]]  # a file's name, and what makes its content
+
+
+class _Export:
+    """One export's sheets and renders, each made once and shared by the files."""
+
+    def __init__(self, case: Case, options: FigureOptions, size: str, exported_at: dt.datetime):
+        self.case, self.options, self.size, self.exported_at = case, options, size, exported_at
+        self._sheets: dict[str, list[Sheet]] = {}
+        self._images: dict[tuple[str, str, str], bytes] = {}
+
+    def sheets(self, size: str) -> list[Sheet]:
+        if size not in self._sheets:
+            self._sheets[size] = sheets(self.case, self.options, size)
+        return self._sheets[size]
+
+    def image(self, size: str, sheet: Sheet, fmt: str) -> bytes:
+        key = (size, sheet.name, fmt)
+        if key not in self._images:
+            self._images[key] = _render(sheet.figure, fmt, SIZES[size])
+        return self._images[key]
+
+    def deck(self, rows: list[tuple[str, str]]) -> bytes:
+        size = deck_size(self.size)
+        slides = self.sheets(size)
+        pictures = {sheet.name: self.image(size, sheet, "png") for sheet in slides}
+        return deck_bytes(self.case, slides, pictures, rows, self.exported_at, size)
+
+    def handout(self, rows: list[tuple[str, str]]) -> bytes:
+        from .handout import handout_pdf
+
+        timeline = self.sheets(deck_size(self.size))[0]
+        svg = self.image(deck_size(self.size), timeline, "svg")
+        return handout_pdf(self.case.info, svg, rows, NO_CHROME)
+
+
+def _json_bytes(figure: go.Figure) -> bytes:
+    return figure.to_json().encode()
+
+
+def export_jobs(
+    case: Case,
+    options: FigureOptions,
+    formats: list[str],
+    size: str,
+    exported_at: dt.datetime,
+    treatment: str | None = None,
+) -> list[Job]:
+    """Each file the request makes, in order, with what makes it: a caller writes each
+    as soon as it is made, so one that fails costs only itself."""
+    from .wording import summary_table
+
+    wrong = request_problem(formats, size)
+    if wrong:
+        raise ValueError(wrong)
+    if "pptx" in formats:  # imported before the first render, while Chrome is still starting
+        import pptx  # noqa: F401
+    export = _Export(case, options, size, exported_at)
+    jobs: list[Job] = []
+    for sheet in export.sheets(size):
+        if "json" in formats:
+            jobs.append((f"{sheet.name}.json", functools.partial(_json_bytes, sheet.figure)))
+        jobs += [
+            (f"{sheet.name}.{fmt}", functools.partial(export.image, size, sheet, fmt))
+            for fmt in ("png", "svg", "pdf")
+            if fmt in formats
+        ]
+    timeline = export.sheets(size)[0]
+    if "html" in formats:
+        jobs.append(("timeline.html", lambda: html_bytes(timeline.figure, case.info.title)))
+    if {"pptx", "handout"} & set(formats):
+        rows = summary_table(case, treatment)
+    if "pptx" in formats:
+        jobs.append((download_name(case, "pptx"), lambda: export.deck(rows)))
+    if "handout" in formats:
+        jobs.append((download_name(case, "handout"), lambda: export.handout(rows)))
+    return jobs
+
+
+def download_name(case: Case, fmt: str) -> str:
+    """The file name of the page's download of a format (see ``download``)."""
+    stem = safe_stem(case.info.id)
+    return {"pptx": f"{stem}.pptx", "handout": f"{stem}-handout.pdf"}.get(fmt, f"timeline.{fmt}")
 
 
 def export_files(
@@ -220,62 +669,37 @@ def export_files(
     exported_at: dt.datetime,
     treatment: str | None = None,
 ) -> dict[str, bytes]:
-    """File name to content for each requested format (images: one per figure)."""
-    from .wording import summary_table
-
-    wrong = request_problem(formats, size)
-    if wrong:
-        raise ValueError(wrong)
-    figures = build_figures(case, export_options(options, size))
-    if "pptx" in formats:  # done before the first render, while Chrome is still starting
-        import pptx  # noqa: F401
-
-        rows = summary_table(case, treatment)
-    files = _figure_files(figures, formats, SIZES[size])
-    if "html" in formats:
-        files["timeline.html"] = html_bytes(figures["timeline"], case.info.title)
-    if "pptx" in formats:
-        pictures = _deck_pictures(case, options, size, figures, files)
-        files[f"{case.info.id}.pptx"] = deck_bytes(case, pictures, rows, exported_at)
-    return files
+    """File name to content for each requested format (images: one per sheet)."""
+    jobs = export_jobs(case, options, formats, size, exported_at, treatment)
+    return {name: make() for name, make in jobs}
 
 
-def _figure_files(
-    figures: Mapping[str, go.Figure], formats: list[str], size: Size
-) -> dict[str, bytes]:
-    """NAME.json, NAME.png, NAME.svg, NAME.pdf for each figure, as asked."""
-    files: dict[str, bytes] = {}
-    for name, figure in figures.items():
-        if "json" in formats:
-            files[f"{name}.json"] = figure.to_json().encode()
-        for fmt in ("png", "svg", "pdf"):
-            if fmt in formats:
-                files[f"{name}.{fmt}"] = _render(figure, fmt, size)
-    return files
+def iter_files(jobs: Sequence[Job]) -> Iterator[tuple[str, bytes]]:
+    """Each file as soon as it is made."""
+    for name, make in jobs:
+        yield name, make()
 
 
-def _deck_pictures(
+def download(
     case: Case,
     options: FigureOptions,
+    fmt: str,
     size: str,
-    figures: Mapping[str, go.Figure],
-    files: Mapping[str, bytes],
-) -> dict[str, bytes]:
-    """The deck's 16:9 PNGs: the exported ones when they are 16:9, else drawn at 16:9."""
-    if size != "16:9":  # the deck is 16:9: its pictures must be too
-        figures = build_figures(case, export_options(options, "16:9"))
-    pictures = {}
-    for name, _ in _DECK_FIGURES:
-        done = files.get(f"{name}.png") if size == "16:9" else None
-        pictures[name] = done or _render(figures[name], "png", SIZES["16:9"])
-    return pictures
-
-
-def write_files(files: Mapping[str, bytes], folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, data in files.items():
-        path = folder / name
-        path.write_bytes(data)
-        paths.append(path)
-    return paths
+    exported_at: dt.datetime,
+    treatment: str | None = None,
+) -> tuple[str, bytes]:
+    """The page's one download of a format: (file name, content). The deck and the
+    handout as the command line makes them; an image, its JSON or the HTML of the whole
+    figure on screen (taller than the size when the page shows more than fits)."""
+    if fmt in ("pptx", "handout"):
+        ((name, make),) = export_jobs(case, options, [fmt], size, exported_at, treatment)
+        return name, make()
+    laid_out = sheet_options(options, size)
+    figure = build_figure(case, laid_out, PARTS, "timeline")
+    with_provenance(figure, case.info, THEMES[laid_out.theme])
+    name = download_name(case, fmt)
+    if fmt == "json":
+        return name, figure.to_json().encode()
+    if fmt == "html":
+        return name, html_bytes(figure, case.info.title)
+    return name, _render(figure, fmt, SIZES[size])
