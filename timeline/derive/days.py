@@ -35,6 +35,14 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
     return pd.Timestamp(max(known)).normalize() + DAY
 
 
+def case_end(case: Case) -> pd.Timestamp:
+    """The end of what a case knows: a story step's moment (``known_until``), else the end
+    of the record. Ongoing treatments run to here."""
+    if case.known_until is not None:
+        return case.known_until
+    return record_end(case.treatments, case.events, case.labs)
+
+
 def window_start(anchor: pd.Timestamp, day: float) -> pd.Timestamp:
     """A window that starts on Day ``day`` starts at that day's midnight."""
     return anchor + day * DAY
