@@ -37,12 +37,12 @@ def test_the_bundled_case_tells_its_story_in_nine_steps(bundled):
     # follow-up 2000-05-07 (Day 127), the end of the record: the whole course.
     told = story.steps(bundled)
     assert [s.day for s in told] == [0, 3, 5, 10, 17, 24, 31, 45, 127]
-    assert told[0].caption == "Day 0: Admission; Methylprednisolone started"
+    assert told[0].title() == "Day 0 · Admission; Methylprednisolone started"
     assert "MAS onset" in told[1].caption
     assert "pulses (round 1 of 3)" in told[1].caption
     assert told[4].prompt == story.NEXT_STEP_PROMPT  # the step before ruxolitinib
-    assert told[5].caption == "Day 24: Ruxolitinib started"
-    assert told[6].caption == "Day 31: Response to Ruxolitinib"
+    assert told[5].caption == "Ruxolitinib started"
+    assert told[6].caption == "Response to Ruxolitinib"
     # the last step is the whole course: nothing is cut from it
     last = story.as_of(bundled, told[-1])
     assert len(last.labs) == len(bundled.labs)

@@ -62,6 +62,13 @@ class Step:
     prompt: str = ""
     withheld: frozenset[Withheld] = frozenset()
 
+    def title(self) -> str:
+        """'Day 24 · Ruxolitinib started': the caption with its day, for a slide or the page."""
+        if self.day is None:
+            return self.caption
+        day = int(self.day) if float(self.day).is_integer() else self.day
+        return f"Day {day} · {self.caption}"
+
 
 def parse_withheld(text: str) -> tuple[list[Withheld], list[str]]:
     """The tests or results a ``withhold``/``reveal`` cell names, and the parts not understood.
@@ -251,7 +258,7 @@ def default_steps(case: Case) -> list[Step]:
     return [
         Step(
             float(day),
-            f"Day {day}: " + "; ".join(by_day[day]),
+            "; ".join(by_day[day]),
             NEXT_STEP_PROMPT if i + 1 < len(days) and days[i + 1] in starts else "",
         )
         for i, day in enumerate(days)
@@ -323,3 +330,23 @@ def _pulse_rounds(case: Case) -> list[tuple[int, str, bool]]:
             which = f" (round {number} of {len(starts)})" if len(starts) > 1 else ""
             found.append((_day(case, start), f"{name} pulses{which}", True))
     return found
+
+
+# --- the page's story editor -------------------------------------------------------------
+
+
+def story_table(case: Case) -> pd.DataFrame:
+    """The story as a table to edit: the case's own, else the default steps written out."""
+    if len(case.story):
+        return case.story.reset_index(drop=True)
+    rows = [(s.day, s.caption, s.prompt, "", "") for s in default_steps(case)]
+    return pd.DataFrame(rows, columns=list(case.story.columns)).astype(case.story.dtypes)
+
+
+def story_from_editor(frame: pd.DataFrame) -> pd.DataFrame:
+    """The editor's rows that are steps (a day and a caption), in order, blanks as ''."""
+    table = frame.reset_index(drop=True)
+    text = ["caption", "prompt", "withhold", "reveal"]
+    table[text] = table[text].fillna("").astype(str).apply(lambda c: c.str.strip())
+    complete = table["day"].notna() & (table["caption"] != "")
+    return table[complete].astype({"day": float}).reset_index(drop=True)

@@ -62,7 +62,8 @@ def reanchor(case: Case, anchor: str) -> Case:
     """The case with Day 0 at another event: every Day N counts from there.
 
     ``anchor`` is an event type or label of the case (the first match in time).
-    The notes' days move with Day 0, so each stays on the day it was written for.
+    The days of the notes and of the story's steps move with Day 0, so each stays on the
+    day it was written for.
 
     Raises
     ------
@@ -75,10 +76,11 @@ def reanchor(case: Case, anchor: str) -> Case:
         raise ValueError(msg)
     if when == case.anchor_time and cat.name_key(anchor) == cat.name_key(case.info.anchor):
         return case
-    notes = case.annotations.assign(day=case.annotations["day"] + (case.anchor_time - when) / DAY)
+    shift = (case.anchor_time - when) / DAY
     return dataclasses.replace(
         case,
         info=dataclasses.replace(case.info, anchor=anchor),
         anchor_time=when,
-        annotations=notes,
+        annotations=case.annotations.assign(day=case.annotations["day"] + shift),
+        story=case.story.assign(day=case.story["day"] + shift),
     )
