@@ -252,3 +252,23 @@ def test_a_story_step_without_a_caption_is_an_error(case_folder):
 def test_the_story_table_is_optional(bundled):
     assert bundled.story.empty
     assert Path(BUNDLED / "story.csv").exists() is False
+
+
+def test_a_story_is_saved_in_the_workbook_and_comes_back(told):
+    from timeline import load_case_bytes
+    from timeline.workbook import case_workbook_bytes
+
+    again = load_case_bytes("told.xlsx", case_workbook_bytes(told, include_identifiers=False))
+    pd.testing.assert_frame_equal(again.story, told.story)
+    assert [s.withheld for s in story.steps(again)] == [s.withheld for s in story.steps(told)]
+
+
+def test_the_steps_move_with_day_0(told):
+    # MAS onset is 2000-01-04, Day 3 from admission: a step on Day 10 is Day 7 from there
+    from timeline.derive import reanchor
+
+    moved = reanchor(told, "MAS onset")
+    assert moved.story["day"].tolist() == [0.0, 7.0, 21.0, 42.0]
+    assert story.as_of(moved, story.steps(moved)[1]).known_until == story.as_of(
+        told, story.steps(told)[1]
+    ).known_until
