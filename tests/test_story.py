@@ -269,6 +269,7 @@ def test_the_steps_move_with_day_0(told):
 
     moved = reanchor(told, "MAS onset")
     assert moved.story["day"].tolist() == [0.0, 7.0, 21.0, 42.0]
-    assert story.as_of(moved, story.steps(moved)[1]).known_until == story.as_of(
-        told, story.steps(told)[1]
-    ).known_until
+    assert (
+        story.as_of(moved, story.steps(moved)[1]).known_until
+        == story.as_of(told, story.steps(told)[1]).known_until
+    )
