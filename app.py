@@ -46,11 +46,31 @@ from timeline.workbook import case_workbook_bytes
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")
 
-# Presentation mode: no sidebar, larger text. Our own constant CSS, never user text.
+# Presentation mode: one screen, nothing but a one-line header and the chart, no control in
+# sight (Esc leaves, the arrow keys step a story; a faint corner button for the mouse). The
+# page is a column the height of the window and the chart takes what the header leaves.
+# Our own constant CSS, never user text.
 _PRESENTATION_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
-.block-container {padding-top: 1.5rem; max-width: 100%;}
-html, body, [data-testid="stAppViewContainer"] {font-size: 20px;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+.st-key-story_back, .st-key-story_next {display: none;}
+[data-testid="stMainBlockContainer"] {
+  padding: 0.5rem 1rem 0.25rem 1rem; max-width: 100%; height: 100vh; box-sizing: border-box;
+  display: flex; flex-direction: column;
+}
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {
+  flex: 1 1 auto; min-height: 0; gap: 0.25rem;
+}
+.st-key-present_header p {
+  font-size: 22px; line-height: 1.3; margin: 0;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.st-key-figure {flex: 1 1 0; min-height: 0;}
+.st-key-figure > div, .st-key-figure .js-plotly-plot, .st-key-figure .plot-container,
+.st-key-figure .svg-container {height: 100% !important; width: 100% !important;}
+.st-key-leave_present {position: fixed; top: 2px; right: 6px; z-index: 1000; opacity: 0.2;
+  width: auto !important;}
+.st-key-leave_present button {min-height: 0; padding: 0 0.5rem; font-size: 12px;}
 </style>"""
 
 
@@ -239,6 +259,17 @@ def _day_bounds(case: Case) -> tuple[int, int]:
     return int(days.min()), int(days.max()) + 1
 
 
+def _one_line_header(case: Case, step: story.Step | None) -> None:
+    """Presentation mode's header: the title (and the illustrative mark) on one line; in a
+    story, the step's caption and prompt on a second."""
+    with st.container(key="present_header"):
+        mark = " · Illustrative data" if case.info.illustrative else ""
+        st.markdown(f"**{plain(case.info.title)}**{plain(mark)}")
+        if step is not None:
+            prompt = f" — {step.prompt}" if step.prompt else ""
+            st.markdown(plain(f"{step.title()}{prompt}"))
+
+
 def _header(case: Case, treatment: str | None) -> None:
     st.title(plain(case.info.title), anchor=False)
     if case.info.illustrative:
@@ -405,10 +436,11 @@ def _story_step(case: Case, base: Case) -> story.Step | None:
         disabled=index == len(steps) - 1,
         shortcut="Right",
     )
-    where.subheader(plain(step.title()), anchor=False)
-    if step.prompt:
-        where.markdown(f"**{plain(step.prompt)}**")
-    where.caption(f"Step {index + 1} of {len(steps)}")
+    if not st.session_state["present"]:  # presentation mode writes it in its header
+        where.subheader(plain(step.title()), anchor=False)
+        if step.prompt:
+            where.markdown(f"**{plain(step.prompt)}**")
+        where.caption(f"Step {index + 1} of {len(steps)}")
     return step
 
 
@@ -462,7 +494,12 @@ def main() -> None:
     present = st.session_state["present"]
     if present:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-        st.button("Leave presentation mode", key="leave_present", on_click=_leave_presentation)
+        st.button(
+            "Leave presentation mode (Esc)",
+            key="leave_present",
+            on_click=_leave_presentation,
+            shortcut="Esc",
+        )
     _upload_problems()
     full = _with_story(case)
     step = _story_step(full, base)
@@ -470,7 +507,10 @@ def main() -> None:
     shown = full if step is None else story.as_of(full, step)
     options, treatment = _options(shown, full, present)
     st.sidebar.toggle("Presentation mode", key="present", on_change=_keep_edits, args=(base,))
-    _header(shown, treatment)
+    if present:
+        _one_line_header(shown, step)
+    else:
+        _header(shown, treatment)
     # drawn before the editor below, with its pending edits applied, so the chart
     # reaches the browser early and a new note shows in this very run
     notes_key = f"notes:{_view_key()}"
@@ -484,9 +524,11 @@ def main() -> None:
             "This slide view is taller than a 16:9 slide so that every chosen panel stays "
             "legible: choose fewer lab panels for a slide."
         )
-    st.plotly_chart(
-        figure, theme=None, key="figure", config={"displaylogo": False, "scrollZoom": False}
-    )
+    config = {"displaylogo": False, "scrollZoom": False}
+    if present:  # the chart takes the window's height left by the header (the CSS above)
+        figure.update_layout(height=None, autosize=True)
+        config |= {"responsive": True, "displayModeBar": False}
+    st.plotly_chart(figure, theme=None, key="figure", config=config)
     if present:
         return
     _day_panel(shown)
