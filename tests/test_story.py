@@ -273,3 +273,20 @@ def test_the_steps_move_with_day_0(told):
         story.as_of(moved, story.steps(moved)[1]).known_until
         == story.as_of(told, story.steps(told)[1]).known_until
     )
+
+
+def test_day_0_is_not_named_before_its_event(bundled):
+    from timeline.derive import reanchor
+
+    moved = reanchor(bundled, "MAS onset")  # Day 0 = 2000-01-04
+    before, after = story.steps(moved)[0], story.steps(moved)[1]  # Day -3, Day 0
+    figure = build_figures(
+        story.as_of(moved, before), story.story_options(moved, FigureOptions(), before)
+    )
+    layout = figure["timeline"].to_plotly_json()["layout"]
+    title = " ".join(
+        str(v.get("title", {}).get("text", "")) for k, v in layout.items() if k.startswith("xaxis")
+    )
+    assert "MAS" not in title
+    assert story.LATER_DAY_0 in title
+    assert story.as_of(moved, after).info.anchor == "MAS onset"

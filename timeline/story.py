@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # the loader reads stories: it must not import the figures
 #: The prompt the default story puts before each new treatment: the teaching question.
 NEXT_STEP_PROMPT = "What would you do next?"
 
+#: What Day 0 is called at a step before its event: naming it would tell what is to come.
+LATER_DAY_0 = "a later event"
+
 #: Withheld results are written "test" (every result of the test) or
 #: "test @ YYYY-MM-DD[ HH:MM]" (the results drawn at that moment, or on that day).
 RESULT_SEPARATOR = "@"
@@ -150,8 +153,12 @@ def as_of(case: Case, step: Step) -> Case:
         "events": set(case.events.loc[case.events["start"] < until, "row"]),
         "labs": set(labs["row"]),
     }
+    info = case.info
+    if case.anchor_time >= until:  # Day 0's event has not happened yet: not named
+        info = dataclasses.replace(info, anchor=LATER_DAY_0)
     return dataclasses.replace(
         case,
+        info=info,
         treatments=_treatments_until(case.treatments, until),
         events=_events_until(case.events, until),
         labs=labs,
