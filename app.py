@@ -14,7 +14,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from timeline import CaseLoadError, load_case, load_case_bytes
+from timeline import CaseLoadError, load_case, load_case_bytes, story
 from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
 from timeline.derive import DAY, reanchor, window_end, window_start
@@ -46,11 +46,31 @@ from timeline.workbook import case_workbook_bytes
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")
 
-# Presentation mode: no sidebar, larger text. Our own constant CSS, never user text.
+# Presentation mode: one screen, nothing but a one-line header and the chart, no control in
+# sight (Esc leaves, the arrow keys step a story; a faint corner button for the mouse). The
+# page is a column the height of the window and the chart takes what the header leaves.
+# Our own constant CSS, never user text.
 _PRESENTATION_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
-.block-container {padding-top: 1.5rem; max-width: 100%;}
-html, body, [data-testid="stAppViewContainer"] {font-size: 20px;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+.st-key-story_back, .st-key-story_next {display: none;}
+[data-testid="stMainBlockContainer"] {
+  padding: 0.5rem 1rem 0.25rem 1rem; max-width: 100%; height: 100vh; box-sizing: border-box;
+  display: flex; flex-direction: column;
+}
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {
+  flex: 1 1 auto; min-height: 0; gap: 0.25rem;
+}
+.st-key-present_header p {
+  font-size: 22px; line-height: 1.3; margin: 0;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.st-key-figure {flex: 1 1 0; min-height: 0;}
+.st-key-figure > div, .st-key-figure .js-plotly-plot, .st-key-figure .plot-container,
+.st-key-figure .svg-container {height: 100% !important; width: 100% !important;}
+.st-key-leave_present {position: fixed; top: 2px; right: 6px; z-index: 1000; opacity: 0.2;
+  width: auto !important;}
+.st-key-leave_present button {min-height: 0; padding: 0 0.5rem; font-size: 12px;}
 </style>"""
 
 
@@ -116,10 +136,14 @@ def _take_upload() -> None:
         st.session_state["upload_problems"] = (upload.name, exc.problems)
 
 
-def _with_notes(case: Case) -> Case:
-    """The case with this session's notes (kept in days from the case's own Day 0)."""
-    notes = st.session_state.get(f"notes_base:{st.session_state['case_key']}")
-    return case if notes is None else dataclasses.replace(case, annotations=notes)
+def _with_edits(case: Case) -> Case:
+    """The case with this session's notes and story steps (in days from its own Day 0)."""
+    key = st.session_state["case_key"]
+    notes = st.session_state.get(f"notes_base:{key}")
+    steps = st.session_state.get(f"story_base:{key}")
+    if notes is not None:
+        case = dataclasses.replace(case, annotations=notes)
+    return case if steps is None else dataclasses.replace(case, story=steps)
 
 
 def _day_zero(case: Case) -> Case:
@@ -127,7 +151,7 @@ def _day_zero(case: Case) -> Case:
     key = st.session_state["case_key"]
     anchors = anchor_choices(case)  # from the case's own Day 0: the list never changes
     anchor = st.sidebar.selectbox(
-        "Day 0 is", anchors, key=f"anchor:{key}", on_change=_keep_notes, args=(case,)
+        "Day 0 is", anchors, key=f"anchor:{key}", on_change=_keep_edits, args=(case,)
     )
     st.session_state["anchor_shown"] = anchor
     return case if anchor == anchors[0] else reanchor(case, anchor)
@@ -138,25 +162,40 @@ def _view_key() -> str:
     return f"{st.session_state['case_key']}:{st.session_state['anchor_shown']}"
 
 
-def _keep_notes(case: Case) -> None:
-    """Before Day 0 changes: keep the notes as edited, in days from the case's own Day 0."""
+def _keep_edits(case: Case) -> None:
+    """Before the editors leave the page (Day 0 changes, presentation mode starts): keep
+    their edits in the session, in days from the case's own Day 0.
+
+    A widget's state is dropped on a run that does not draw it: this is what keeps the
+    notes and story steps of a session through presentation mode.
+    """
     old = st.session_state.get("anchor_shown")
     if old is None:
         return
-    editor = f"notes:{st.session_state['case_key']}:{old}"
+    key = st.session_state["case_key"]
     shown = reanchor(case, old)
+    back = (shown.anchor_time - case.anchor_time) / DAY  # a Day N under ``old`` is N + back
+    editor = f"notes:{key}:{old}"
     edited = notes_from_editor(
         apply_editor_changes(shown.annotations, st.session_state.get(editor))
     )
-    back = (shown.anchor_time - case.anchor_time) / DAY  # a Day N under ``old`` is N + back
-    st.session_state[f"notes_base:{st.session_state['case_key']}"] = pd.DataFrame(
+    st.session_state[f"notes_base:{key}"] = pd.DataFrame(
         [(day + back, text, panel) for day, text, panel in edited], columns=["day", "text", "panel"]
     )
     st.session_state.pop(editor, None)  # its edits are in the notes now
+    editor = f"story_steps:{key}:{old}"
+    if editor in st.session_state:
+        table = apply_editor_changes(story.story_table(shown), st.session_state.pop(editor))
+        steps = story.story_from_editor(table)
+        st.session_state[f"story_base:{key}"] = steps.assign(day=steps["day"] + back)
 
 
-def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
-    """Sidebar controls to figure options; returns them and the summarised treatment."""
+def _options(case: Case, whole: Case, present: bool) -> tuple[FigureOptions, str | None]:
+    """Sidebar controls to figure options; returns them and the summarised treatment.
+
+    ``case`` is what is shown (in a story, the case as known at the step); the windows
+    come from the ``whole`` case, so the time axis never moves between steps.
+    """
     side = st.sidebar
     key = st.session_state["case_key"]
     responses = response_choices(case)
@@ -180,7 +219,7 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
     panels = side.multiselect(
         "Lab panels", list(labs), default=wanted, key=f"labs:{key}", format_func=lambda t: labs[t]
     )
-    presets = window_presets(case, treatment)
+    presets = window_presets(whole, treatment)
     window_name = side.selectbox("Window", [*presets, "Custom range"], key=f"window:{key}")
     axis = side.radio("Time axis", ["Day N", "Dates"], key="axis", horizontal=True)
     themes: list[ThemeName] = ["screen", "slide"]
@@ -190,7 +229,7 @@ def _options(case: Case, present: bool) -> tuple[FigureOptions, str | None]:
         "MAS 2016 shading by labs alone (fever aside, e.g. under tocilizumab)", key="labs_only"
     )
     if window_name == "Custom range":
-        first, last = _day_bounds(case)
+        first, last = _day_bounds(whole)
         low, high = side.slider("Days", first, last, (first, last), key=f"custom:{_view_key()}")
         # Day N counts from the chosen Day 0; the last day chosen is included whole
         window: tuple[pd.Timestamp | None, pd.Timestamp | None] = (
@@ -218,6 +257,17 @@ def _day_bounds(case: Case) -> tuple[int, int]:
         - case.anchor_time
     ) / pd.Timedelta(days=1)
     return int(days.min()), int(days.max()) + 1
+
+
+def _one_line_header(case: Case, step: story.Step | None) -> None:
+    """Presentation mode's header: the title (and the illustrative mark) on one line; in a
+    story, the step's caption and prompt on a second."""
+    with st.container(key="present_header"):
+        mark = " · Illustrative data" if case.info.illustrative else ""
+        st.markdown(f"**{plain(case.info.title)}**{plain(mark)}")
+        if step is not None:
+            prompt = f" — {step.prompt}" if step.prompt else ""
+            st.markdown(plain(f"{step.title()}{prompt}"))
 
 
 def _header(case: Case, treatment: str | None) -> None:
@@ -349,6 +399,88 @@ def _exports(case: Case, options: FigureOptions, treatment: str | None) -> None:
         )
 
 
+def _story_step(case: Case, base: Case) -> story.Step | None:
+    """Story mode's step: the course up to it only; None outside story mode.
+
+    Back and Next (and the arrow keys) step through; the index is kept per case and Day 0.
+    The editors (which list every note and step) are not drawn in a story: their edits
+    are kept first (``base``: the case in its own Day 0).
+    """
+    on = st.sidebar.toggle(
+        "Story mode",
+        key="story",
+        help="Tell the course step by step; edit the steps with story mode off",
+        on_change=_keep_edits,
+        args=(base,),
+    )
+    if not on:
+        return None
+    steps = story.steps(case)
+    key = f"step:{_view_key()}"
+    index = min(st.session_state.get(key, 0), len(steps) - 1)
+    step = steps[index]
+    back, where, forward = st.columns([1, 6, 1], vertical_alignment="center")
+    back.button(
+        "◀ Back",
+        key="story_back",
+        on_click=_move,
+        args=(key, index - 1, len(steps)),
+        disabled=index == 0,
+        shortcut="Left",
+    )
+    forward.button(
+        "Next ▶",
+        key="story_next",
+        on_click=_move,
+        args=(key, index + 1, len(steps)),
+        disabled=index == len(steps) - 1,
+        shortcut="Right",
+    )
+    if not st.session_state["present"]:  # presentation mode writes it in its header
+        where.subheader(plain(step.title()), anchor=False)
+        if step.prompt:
+            where.markdown(f"**{plain(step.prompt)}**")
+        where.caption(f"Step {index + 1} of {len(steps)}")
+    return step
+
+
+def _move(key: str, index: int, count: int) -> None:
+    st.session_state[key] = max(0, min(index, count - 1))
+
+
+def _with_story(case: Case) -> Case:
+    """The case with this session's edits to its story (steps edited on the page)."""
+    editor = st.session_state.get(f"story_steps:{_view_key()}")
+    if editor is None:
+        return case
+    table = apply_editor_changes(story.story_table(case), editor)
+    return dataclasses.replace(case, story=story.story_from_editor(table))
+
+
+def _story_editor(case: Case) -> None:
+    """The steps of the story, to add, edit, reorder (by their order here) and delete."""
+    st.subheader("Story steps", anchor=False)
+    st.caption(
+        "One row a step, told in this order; the last step shows the whole course. "
+        "Withhold: tests kept back from that step on (IL-18; ferritin @ 2000-01-05), "
+        "shown again where a later step reveals them. Saved in the downloaded workbook."
+    )
+    st.data_editor(
+        story.story_table(case),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=f"story_steps:{_view_key()}",
+        column_config={
+            "day": st.column_config.NumberColumn("Day", required=True),
+            "caption": st.column_config.TextColumn("Caption", required=True),
+            "prompt": st.column_config.TextColumn("Prompt"),
+            "withhold": st.column_config.TextColumn("Withhold"),
+            "reveal": st.column_config.TextColumn("Reveal"),
+        },
+    )
+
+
 def _leave_presentation() -> None:
     st.query_params.clear()
     st.session_state["present"] = False
@@ -357,34 +489,60 @@ def _leave_presentation() -> None:
 def main() -> None:
     if "present" not in st.session_state:  # a link with ?present=1 opens straight into it
         st.session_state["present"] = st.query_params.get("present") == "1"
-    case = _day_zero(_with_notes(_choose_case()))
-    options, treatment = _options(case, st.session_state["present"])
-    present = st.sidebar.toggle("Presentation mode", key="present")
+    base = _with_edits(_choose_case())
+    case = _day_zero(base)
+    present = st.session_state["present"]
     if present:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-        st.button("Leave presentation mode", key="leave_present", on_click=_leave_presentation)
+        st.button(
+            "Leave presentation mode (Esc)",
+            key="leave_present",
+            on_click=_leave_presentation,
+            shortcut="Esc",
+        )
     _upload_problems()
-    _header(case, treatment)
+    full = _with_story(case)
+    step = _story_step(full, base)
+    # in a story, every view below is built from the case as known at the step
+    shown = full if step is None else story.as_of(full, step)
+    options, treatment = _options(shown, full, present)
+    st.sidebar.toggle("Presentation mode", key="present", on_change=_keep_edits, args=(base,))
+    if present:
+        _one_line_header(shown, step)
+    else:
+        _header(shown, treatment)
     # drawn before the editor below, with its pending edits applied, so the chart
     # reaches the browser early and a new note shows in this very run
     notes_key = f"notes:{_view_key()}"
     notes = apply_editor_changes(case.annotations, st.session_state.get(notes_key))
-    figure = build_figure(case, dataclasses.replace(options, annotations=notes_from_editor(notes)))
+    drawn = dataclasses.replace(options, annotations=notes_from_editor(notes))
+    if step is not None:
+        drawn = story.story_options(full, drawn, step)
+    figure = build_figure(shown, drawn)
     if options.theme == "slide" and figure.layout.height > SLIDE.height:
         st.caption(
             "This slide view is taller than a 16:9 slide so that every chosen panel stays "
             "legible: choose fewer lab panels for a slide."
         )
-    st.plotly_chart(
-        figure, theme=None, key="figure", config={"displaylogo": False, "scrollZoom": False}
-    )
-    if not present:
-        _day_panel(case)
+    config = {"displaylogo": False, "scrollZoom": False}
+    if present:  # the chart takes the window's height left by the header (the CSS above)
+        figure.update_layout(height=None, autosize=True)
+        config |= {"responsive": True, "displayModeBar": False}
+    st.plotly_chart(figure, theme=None, key="figure", config=config)
+    if present:
+        return
+    _day_panel(shown)
+    if step is None:
         edited = _notes_editor(case)
-        _downloads(case, edited)
-        notes_now = notes_from_editor(edited)
-        _exports(case, dataclasses.replace(options, annotations=notes_now), treatment)
-        _tabs(case, options.hide_dates)
+        _story_editor(case)
+    else:
+        edited = case.annotations
+    _downloads(full, edited)
+    on_screen = dataclasses.replace(options, annotations=notes_from_editor(edited))
+    if step is not None:
+        on_screen = story.story_options(full, on_screen, step)
+    _exports(shown, on_screen, treatment)
+    _tabs(shown, options.hide_dates)
 
 
 main()

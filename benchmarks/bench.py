@@ -86,7 +86,10 @@ def run() -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         large = write_case_folder(generated_tables(100_000, 2_000), Path(tmp) / "large")
         before = _machine("before")
+        from benchmarks.story import story_results
+
         results = _measure(bundled, large) + export_results(bundled) + page_results()
+        results += story_results()
         return [before, *results, _machine("after")]
 
 

@@ -253,13 +253,50 @@ ANNOTATIONS: tuple[Field, ...] = (
     ),
 )
 
+STORY: tuple[Field, ...] = (
+    Field(
+        "day",
+        "number",
+        True,
+        "Day N (relative to the case's Day 0): the step shows the course to the end of that "
+        "day (a fraction for a time of day: 3.5 is Day 3 at 12:00). Steps are told in the "
+        "order of the rows.",
+        "24",
+    ),
+    Field("caption", "text", True, "What the step says, as the slide title.", "Ruxolitinib"),
+    Field(
+        "prompt",
+        "text",
+        False,
+        "A question for the audience, shown under the caption.",
+        "What would you do next?",
+    ),
+    Field(
+        "withhold",
+        "text",
+        False,
+        "Tests kept back from this step on, separated by ';': a test (IL-18) or one "
+        "result (ferritin @ 2000-01-05 08:00, or a date for that day's results). The "
+        "last step shows everything.",
+        "",
+    ),
+    Field(
+        "reveal",
+        "text",
+        False,
+        "Tests or results withheld earlier that this step shows again (same writing).",
+        "",
+    ),
+)
+
 TABLES: dict[str, tuple[Field, ...]] = {
     "treatments": TREATMENTS,
     "events": EVENTS,
     "labs": LABS,
     "annotations": ANNOTATIONS,
+    "story": STORY,
 }
-OPTIONAL_TABLES = ("annotations",)  # may be absent from a case; then it has none
+OPTIONAL_TABLES = ("annotations", "story")  # may be absent from a case; then it has none
 
 TREATMENT_KINDS = ("pulse", "infusion", "taper")
 YES = ("yes", "y", "true", "1")

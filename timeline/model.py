@@ -111,6 +111,10 @@ class Case:
     warnings: tuple[Problem, ...] = ()
     identifiers: Identifiers = field(default_factory=Identifiers, repr=False)
     annotations: pd.DataFrame = field(default_factory=lambda: empty_annotations())
+    story: pd.DataFrame = field(default_factory=lambda: empty_story())
+    # set on a story step's cut of the case (story.as_of): what is known ends here, and
+    # ongoing treatments run to here, not to the end of the whole record
+    known_until: pd.Timestamp | None = None
 
     def summary_line(self) -> str:
         """Counts of what was loaded, for the command line and the page."""
@@ -124,6 +128,14 @@ def empty_annotations() -> pd.DataFrame:
     """Notes drawn on the figure: day (Day N), text, panel ('' = top)."""
     return pd.DataFrame(
         {"day": pd.Series(dtype=float), "text": pd.Series(dtype=str), "panel": pd.Series(dtype=str)}
+    )
+
+
+def empty_story() -> pd.DataFrame:
+    """The case's own story steps: day (Day N), caption, prompt, withhold, reveal (text)."""
+    columns = ("caption", "prompt", "withhold", "reveal")
+    return pd.DataFrame(
+        {"day": pd.Series(dtype=float), **{c: pd.Series(dtype=str) for c in columns}}
     )
 
 

@@ -97,6 +97,7 @@ def case_tables(case: Case, *, include_identifiers: bool) -> dict[str, pd.DataFr
                 "panel": case.annotations["panel"],
             }
         ),
+        "story": case.story.assign(day=case.story["day"].map(_number_text)),
     }
 
 

@@ -11,6 +11,7 @@ summary          key days, courses, cumulative dose, response to a treatment
 from .criteria import MAS_TESTS, criteria_periods, mas_2016, mas_2016_days, status_on
 from .days import (
     DAY,
+    case_end,
     day_number,
     reanchor,
     record_end,
@@ -38,6 +39,7 @@ __all__ = [
     "DOSE_COLUMNS",
     "MAS_TESTS",
     "body_surface_area",
+    "case_end",
     "criteria_periods",
     "daily_dose_mg",
     "day_number",

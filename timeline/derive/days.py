@@ -35,6 +35,14 @@ def record_end(treatments: pd.DataFrame, events: pd.DataFrame, labs: pd.DataFram
     return pd.Timestamp(max(known)).normalize() + DAY
 
 
+def case_end(case: Case) -> pd.Timestamp:
+    """The end of what a case knows: a story step's moment (``known_until``), else the end
+    of the record. Ongoing treatments run to here."""
+    if case.known_until is not None:
+        return case.known_until
+    return record_end(case.treatments, case.events, case.labs)
+
+
 def window_start(anchor: pd.Timestamp, day: float) -> pd.Timestamp:
     """A window that starts on Day ``day`` starts at that day's midnight."""
     return anchor + day * DAY
@@ -54,7 +62,8 @@ def reanchor(case: Case, anchor: str) -> Case:
     """The case with Day 0 at another event: every Day N counts from there.
 
     ``anchor`` is an event type or label of the case (the first match in time).
-    The notes' days move with Day 0, so each stays on the day it was written for.
+    The days of the notes and of the story's steps move with Day 0, so each stays on the
+    day it was written for.
 
     Raises
     ------
@@ -67,10 +76,11 @@ def reanchor(case: Case, anchor: str) -> Case:
         raise ValueError(msg)
     if when == case.anchor_time and cat.name_key(anchor) == cat.name_key(case.info.anchor):
         return case
-    notes = case.annotations.assign(day=case.annotations["day"] + (case.anchor_time - when) / DAY)
+    shift = (case.anchor_time - when) / DAY
     return dataclasses.replace(
         case,
         info=dataclasses.replace(case.info, anchor=anchor),
         anchor_time=when,
-        annotations=notes,
+        annotations=case.annotations.assign(day=case.annotations["day"] + shift),
+        story=case.story.assign(day=case.story["day"] + shift),
     )

@@ -16,10 +16,10 @@ from .. import catalogue as cat
 from ..model import Case
 from . import (
     DAY,
+    case_end,
     day_number,
     dose_details,
     glucocorticoid_days,
-    record_end,
     resolve_anchor,
 )
 from .criteria import criteria_periods, mas_2016_days
@@ -315,7 +315,7 @@ def case_summary(case: Case, treatment: str | None = None, horizon_days: int = 7
 def cumulative_glucocorticoid(case: Case) -> Cumulative:
     """Prednisone-equivalent summed from the first glucocorticoid day to the last (an
     ongoing course: to the end of the record), with the weights the per-kg sum used."""
-    end = record_end(case.treatments, case.events, case.labs)
+    end = case_end(case)
     steroids = glucocorticoid_days(case.treatments, case.labs, end)
     gc = case.treatments[case.treatments["drug"].map(cat.is_glucocorticoid).astype(bool)]
     still = gc[gc["ongoing"] & (gc["start"] < end)]
@@ -358,7 +358,7 @@ def _mas_episode(case: Case) -> Window | None:
 def _treatment_window(case: Case, treatment: str) -> Window:
     """From a week before the first start to two weeks after the end, within the record."""
     rows = case.treatments[case.treatments["drug"] == treatment]
-    end = record_end(case.treatments, case.events, case.labs)
+    end = case_end(case)
     last = end if rows["ongoing"].any() else rows["end"].fillna(rows["start"]).max() + DAY
     return rows["start"].min().normalize() - 7 * DAY, min(last + 14 * DAY, end)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..derive import DAY, record_end
+from ..derive import DAY, case_end
 from ..model import Case
 from .options import FigureOptions
 
@@ -90,7 +90,7 @@ def time_axis(case: Case, options: FigureOptions) -> TimeAxis:
         if len(x)
     )
     start = options.window[0] if options.window[0] is not None else first.normalize()
-    last = record_end(case.treatments, case.events, case.labs)
+    last = case_end(case)
     end = options.window[1] if options.window[1] is not None else last
     if end <= start:
         msg = "the window ends before it starts: choose an end after the start"

@@ -271,13 +271,16 @@ _RECORD = (
 
 def _end_times(t: pd.DataFrame, day0: np.ndarray, axis: TimeAxis) -> np.ndarray:
     """Where each treatment's marks end: the midnight after its last day (an end date is
-    the last day given), its end time when one is given, the window's end while ongoing,
+    the last day given), its end time when one is given, the end of what is known (within
+    the window) while ongoing,
     the midnight after ``day0`` for a single dose."""
     day = np.timedelta64(1, "D")
     end = t["end"].to_numpy(dtype="datetime64[ns]")
     midnight = end.astype("datetime64[D]").astype("datetime64[ns]")
     end_time = np.where(end == midnight, (midnight + day).astype("datetime64[ns]"), end)
-    end_time = np.where(t["ongoing"].to_numpy(dtype=bool), axis.end.to_datetime64(), end_time)
+    # ongoing: to the end of what is known (a story step's moment), within the window
+    known = min(axis.end, axis.record_end).to_datetime64()
+    end_time = np.where(t["ongoing"].to_numpy(dtype=bool), known, end_time)
     return np.where(t["single"].to_numpy(dtype=bool), day0 + day, end_time)
 
 
@@ -350,23 +353,22 @@ def _bars(
         # dark text beside the bar: a pale lane colour on white would be hard to read
         bar["outsidetextfont"] = {"color": INK, "size": theme.small}
     traces = [bar]
-    open_ended = [
-        h
-        for r, h in zip(periods, hover, strict=True)
-        if r["ongoing"] and r["end_time"] >= axis.end.to_datetime64()
-    ]
+    open_ended = [(r["end_time"], h) for r, h in zip(periods, hover, strict=True) if r["ongoing"]]
     if open_ended:
         traces.append(_ongoing_arrows(open_ended, y, colour, template, axis, theme))
     return traces
 
 
 def _ongoing_arrows(
-    hover: list[str], y: int, colour: str, template: str, axis: TimeAxis, theme: Theme
+    ends: list[tuple], y: int, colour: str, template: str, axis: TimeAxis, theme: Theme
 ) -> dict:
-    """An arrow at the window's right edge for each period still ongoing there."""
+    """An arrow where each ongoing period's bar ends: the end of what is known, or the
+    window's right edge."""
+    hover = [h for _, h in ends]
+    x = axis.x(np.array([e for e, _ in ends], dtype="datetime64[ns]"))
     return dict(
         type="scatter",
-        x=[axis.x(axis.end)] * len(hover),
+        x=x.tolist() if isinstance(x, np.ndarray) else x,
         y=[y] * len(hover),
         mode="markers",
         marker={"symbol": "triangle-right", "size": theme.marker + 5, "color": colour},

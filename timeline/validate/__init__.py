@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..derive import resolve_anchor
 from ..errors import CaseLoadError, ProblemCode, Severity
-from ..model import Case, CaseInfo, empty_annotations
+from ..model import Case, CaseInfo, empty_annotations, empty_story
 from ..sources import RawCase
 from .case_info import case_info
 from .cells import Report
@@ -59,6 +59,7 @@ def build_case(raw: RawCase) -> Case:
         source=raw.source,
         warnings=tuple(p for p in problems if p.severity is Severity.WARNING),
         annotations=_reported(frames.get("annotations", empty_annotations())),
+        story=_reported(frames.get("story", empty_story())),
     )
 
 

@@ -30,6 +30,7 @@ from ..model import (
     drug_class_dtype,
 )
 from ..sources import RawTable
+from ..story import parse_withheld
 from .cells import (
     Report,
     columns,
@@ -729,5 +730,53 @@ ANNOTATIONS = TableSpec(
     unique_rows=False,
 )
 
+# --- story (the steps of story mode; see timeline.story) -------------------------------
+
+
+def _withheld_cells(table: _Parsing) -> None:
+    """Each withhold/reveal cell names tests (or results at a date) the page can find."""
+    for column in ("withhold", "reveal"):
+        cells = table.text[column]
+        for row, cell in zip(cells.index.tolist(), cells.tolist(), strict=True):
+            items, bad = parse_withheld(str(cell))
+            for part in bad:
+                table.report.add(
+                    ProblemCode.BAD_DATE,
+                    "is not a test, or a test @ a date (ferritin @ 2000-01-05 08:00): "
+                    "separate several with ';'.",
+                    int(row),
+                    column,
+                    part,
+                )
+            for item in items:
+                if cat.name_key(item.test) not in cat.lab_index():
+                    table.report.add(
+                        ProblemCode.UNKNOWN_TEST,
+                        "is not a test the catalogue knows: kept as written, it hides the "
+                        "lab rows written the same way.",
+                        int(row),
+                        column,
+                        item.test,
+                        Severity.WARNING,
+                    )
+
+
+def _story_frame(text: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "day": parsed["day"],
+            **{c: text[c].fillna("") for c in ("caption", "prompt", "withhold", "reveal")},
+        }
+    )
+
+
+STORY = TableSpec(
+    "story",
+    steps=(Number("day", required=True), Required("caption"), _withheld_cells),
+    assemble=_story_frame,
+    unique_rows=False,
+)
+
+
 #: Every table's spec, in the order the tables are built (and their problems listed).
-SPECS = {spec.name: spec for spec in (TREATMENTS, EVENTS, LABS, ANNOTATIONS)}
+SPECS = {spec.name: spec for spec in (TREATMENTS, EVENTS, LABS, ANNOTATIONS, STORY)}
