@@ -102,6 +102,10 @@ def _export(args: argparse.Namespace) -> int:
 
     formats = _formats(args.format)
     wrong = request_problem(formats, args.size)
+    if not wrong and args.story:
+        from .export import story_problem
+
+        wrong = story_problem(formats)
     if wrong:
         print(f"timeline: {wrong}", file=sys.stderr)
         return 2
@@ -154,7 +158,9 @@ def _write_export(
     from .export import export_jobs
 
     try:
-        jobs = export_jobs(case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment)
+        jobs = export_jobs(
+            case, options, formats, args.size, dt.datetime.now(dt.UTC), treatment, args.story
+        )
     except ExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -356,6 +362,12 @@ def parser() -> argparse.ArgumentParser:
         "--per-kg",
         action="store_true",
         help="glucocorticoid course in mg/kg/day (prednisone-equivalent) when a weight is recorded",
+    )
+    p.add_argument(
+        "--story",
+        action="store_true",
+        help="the case's story, step by step (its story table, or the default one): a deck "
+        "of one slide per step (ID-story.pptx) and a figure per step (story-01.json, ...)",
     )
     p.set_defaults(run=_export)
     return top

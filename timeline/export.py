@@ -225,10 +225,11 @@ def with_provenance(figure: go.Figure, info: CaseInfo, theme: Theme) -> go.Figur
 class Sheet:
     """One figure of the deck, and the file stem it is written under."""
 
-    name: str  # 'timeline', 'glucocorticoids', 'labs-mas-criteria', 'labs-liver-2'
+    name: str  # 'timeline', 'glucocorticoids', 'labs-mas-criteria', 'labs-liver-2', 'story-03'
     title: str  # the slide's title
     figure: go.Figure
     tests: tuple[str, ...] = ()  # the lab panels it draws
+    prompt: str | None = None  # a story step's prompt ('' none): its slide has a prompt band
 
 
 @cache
@@ -378,6 +379,46 @@ def sheets(case: Case, options: FigureOptions, size: str) -> list[Sheet]:
     return made
 
 
+# --- story mode: one sheet per step -------------------------------------------------
+
+#: A story slide's band under the title for the step's prompt: on every story slide, even
+#: one without a prompt, so that every picture has one size and the time axis stays put.
+_PROMPT_PT = 30
+
+
+def story_sheets(case: Case, options: FigureOptions, size: str) -> list[Sheet]:
+    """The timeline as known at each step of the case's story (timeline.story), in order:
+    the same time axis and margins on every sheet, so flipping through them animates the
+    course; a step whose lanes do not fit one picture takes two ('story-04-2')."""
+    from . import story
+
+    laid_out = sheet_options(options, size)
+    width, height = laid_out.size or (0, 0)
+    laid_out = dataclasses.replace(laid_out, size=(width, height - _PROMPT_PT))
+    made: list[Sheet] = []
+    for number, step in enumerate(story.steps(case), start=1):
+        cut = story.as_of(case, step)
+        shown = story.story_options(case, laid_out, step)
+        parts = _timeline_sheets(cut, shown, tests_in_window(cut, shown), SIZES[size])
+        for k, part in enumerate(parts, start=1):
+            name, title = _numbered(f"story-{number:02d}", step.title(), len(parts), k)
+            made.append(Sheet(name, title, part.figure, part.tests, step.prompt))
+    _same_margins([sheet.figure for sheet in made])
+    theme = THEMES[laid_out.theme]
+    for sheet in made:
+        with_provenance(sheet.figure, case.info, theme)
+    return made
+
+
+def _same_margins(figures: Sequence[go.Figure]) -> None:
+    """Give every figure the widest left and right margins of them all: the plots then
+    start and end at the same place, whatever lanes each step has yet."""
+    left = max((f.layout.margin.l or 0 for f in figures), default=0)
+    right = max((f.layout.margin.r or 0 for f in figures), default=0)
+    for figure in figures:
+        figure.update_layout(margin_l=left, margin_r=right)
+
+
 # --- the deck ----------------------------------------------------------------------
 
 EMU_PER_PT = 12_700
@@ -407,8 +448,9 @@ def deck_bytes(
     notes = _speaker_notes(case, exported_at)
     _title_slide(deck, case, slide_size).notes_slide.notes_text_frame.text = notes
     for sheet in slides:
-        slide = _picture_slide(deck, sheet.title, pictures[sheet.name], slide_size)
-        slide.notes_slide.notes_text_frame.text = f"{sheet.title}. {notes}"
+        slide = _picture_slide(deck, sheet.title, pictures[sheet.name], slide_size, sheet.prompt)
+        said = f"{sheet.title}. {sheet.prompt}. " if sheet.prompt else f"{sheet.title}. "
+        slide.notes_slide.notes_text_frame.text = said + notes
     for k, part in enumerate(_table_pages(rows, slide_size)):
         title = "Summary" if k == 0 else "Summary (continued)"
         slide = _summary_slide(deck, title, part, case.info, slide_size)
@@ -503,18 +545,26 @@ def _title_slide(deck, case: Case, size: Size):
     return slide
 
 
-def _picture_slide(deck, title: str, png: bytes, size: Size):
-    """The title in its band, the picture under it at its own proportions (a picture
-    of the sheet's size fills the rest of the slide exactly; any other is fitted and
-    centred, never squashed)."""
+def _picture_slide(deck, title: str, png: bytes, size: Size, prompt: str | None = None):
+    """The title in its band (a story step's prompt in a band under it), the picture
+    under them at its own proportions (a picture of the sheet's size fills the rest of
+    the slide exactly; any other is fitted and centred, never squashed)."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
     _place_title(slide, title, size)
+    top_pt = size.title_pt
+    if prompt is not None:
+        if prompt:
+            box = slide.shapes.add_textbox(
+                _pt(_MARGIN_PT), _pt(top_pt), _pt(size.width - 2 * _MARGIN_PT), _pt(_PROMPT_PT)
+            )
+            _text(box, prompt, 18, bold=True, colour="444444")
+        top_pt += _PROMPT_PT
     # always an explicit size (a PNG carries no DPI and would land 40 inches wide)
     width, height = struct.unpack(">II", png[16:24])
-    room_w, room_h = size.width, size.height - size.title_pt
+    room_w, room_h = size.width, size.height - top_pt
     scale = min(room_w / width, room_h / height)
     shown_w, shown_h = width * scale, height * scale
-    left, top = (room_w - shown_w) / 2, size.title_pt + (room_h - shown_h) / 2
+    left, top = (room_w - shown_w) / 2, top_pt + (room_h - shown_h) / 2
     slide.shapes.add_picture(
         io.BytesIO(png), _pt(left), _pt(top), width=_pt(shown_w), height=_pt(shown_h)
     )
@@ -582,14 +632,23 @@ Job = tuple[str, Callable[[], bytes]]  # a file's name, and what makes its conte
 class _Export:
     """One export's sheets and renders, each made once and shared by the files."""
 
-    def __init__(self, case: Case, options: FigureOptions, size: str, exported_at: dt.datetime):
+    def __init__(
+        self,
+        case: Case,
+        options: FigureOptions,
+        size: str,
+        exported_at: dt.datetime,
+        story: bool = False,
+    ):
         self.case, self.options, self.size, self.exported_at = case, options, size, exported_at
+        self.story = story  # the story's steps, one sheet each, instead of the deck's sheets
         self._sheets: dict[str, list[Sheet]] = {}
         self._images: dict[tuple[str, str, str], bytes] = {}
 
     def sheets(self, size: str) -> list[Sheet]:
         if size not in self._sheets:
-            self._sheets[size] = sheets(self.case, self.options, size)
+            made = story_sheets if self.story else sheets
+            self._sheets[size] = made(self.case, self.options, size)
         return self._sheets[size]
 
     def image(self, size: str, sheet: Sheet, fmt: str) -> bytes:
@@ -623,17 +682,22 @@ def export_jobs(
     size: str,
     exported_at: dt.datetime,
     treatment: str | None = None,
+    story: bool = False,
 ) -> list[Job]:
     """Each file the request makes, in order, with what makes it: a caller writes each
-    as soon as it is made, so one that fails costs only itself."""
+    as soon as it is made, so one that fails costs only itself.
+
+    ``story``: the story's steps instead of the deck's sheets: a figure per step
+    (story-01.json, story-02.png, ...) and a deck of one slide per step, the summary last.
+    """
     from .wording import summary_table
 
-    wrong = request_problem(formats, size)
+    wrong = request_problem(formats, size) or (story_problem(formats) if story else None)
     if wrong:
         raise ValueError(wrong)
     if "pptx" in formats:  # imported before the first render, while Chrome is still starting
         import pptx  # noqa: F401
-    export = _Export(case, options, size, exported_at)
+    export = _Export(case, options, size, exported_at, story)
     jobs: list[Job] = []
     for sheet in export.sheets(size):
         if "json" in formats:
@@ -649,7 +713,8 @@ def export_jobs(
     if {"pptx", "handout"} & set(formats):
         rows = summary_table(case, treatment)
     if "pptx" in formats:
-        jobs.append((download_name(case, "pptx"), lambda: export.deck(rows)))
+        deck_name = download_name(case, "story" if story else "pptx")
+        jobs.append((deck_name, lambda: export.deck(rows)))
     if "handout" in formats:
         jobs.append((download_name(case, "handout"), lambda: export.handout(rows)))
     return jobs
@@ -658,7 +723,23 @@ def export_jobs(
 def download_name(case: Case, fmt: str) -> str:
     """The file name of the page's download of a format (see ``download``)."""
     stem = safe_stem(case.info.id)
-    return {"pptx": f"{stem}.pptx", "handout": f"{stem}-handout.pdf"}.get(fmt, f"timeline.{fmt}")
+    named = {
+        "pptx": f"{stem}.pptx",
+        "handout": f"{stem}-handout.pdf",
+        "story": f"{stem}-story.pptx",
+    }
+    return named.get(fmt, f"timeline.{fmt}")
+
+
+def story_problem(formats: Sequence[str]) -> str | None:
+    """What a story export cannot make: it is a deck and a figure per step."""
+    other = sorted(set(formats) - {"pptx", "json", "png", "svg", "pdf"})
+    if other:
+        return (
+            f"a story is exported as a deck (pptx) and a figure per step (json, png, svg, pdf), "
+            f"not {', '.join(other)}"
+        )
+    return None
 
 
 def export_files(
@@ -688,11 +769,13 @@ def download(
     exported_at: dt.datetime,
     treatment: str | None = None,
 ) -> tuple[str, bytes]:
-    """The page's one download of a format: (file name, content). The deck and the
-    handout as the command line makes them; an image, its JSON or the HTML of the whole
+    """The page's one download of a format: (file name, content). The deck, the story
+    deck ('story') and the handout as the command line makes them; an image, its JSON or the HTML of the whole
     figure on screen (taller than the size when the page shows more than fits)."""
-    if fmt in ("pptx", "handout"):
-        ((name, make),) = export_jobs(case, options, [fmt], size, exported_at, treatment)
+    if fmt in ("pptx", "handout", "story"):  # 'story': the story deck
+        story = fmt == "story"
+        asked = ["pptx"] if story else [fmt]
+        ((name, make),) = export_jobs(case, options, asked, size, exported_at, treatment, story)
         return name, make()
     laid_out = sheet_options(options, size)
     figure = build_figure(case, laid_out, PARTS, "timeline")
