@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum, auto
+
+from .limits import MAX_PROBLEMS
 
 
 class Severity(StrEnum):
@@ -75,6 +77,19 @@ class ProblemCode(StrEnum):
     # numbers and lab results as written (issue 14)
     THOUSANDS_ASSUMED = auto()  # warning: '40,000' read as forty thousand, not 40.000
     AMBIGUOUS_NUMBER = auto()  # separators that could mean more than one number: '1.234,5'
+    # limits and silent choices (issue 16): see timeline/limits.py
+    TOO_LARGE = auto()  # a file, zip, table, row count, column count or cell beyond its limit
+    SYMLINK = auto()  # a symbolic link in a case folder or zip: refused, never followed
+    TWO_CASES = auto()  # one zip holding the tables of two case folders
+    EXTRA_FILE = auto()  # warning: a file in a case folder or zip that is not a table
+    DUPLICATE_SHEET = auto()  # two sheets whose names differ only in case or spaces
+    HIDDEN_SHEET = auto()  # warning: a hidden or very hidden sheet, not read
+    FORMULA_CELL = auto()  # warning: a formula in an uploaded workbook (its saved value used)
+    DATE_OUT_OF_RANGE = auto()  # a date before 1900 or after 2100
+    LONG_SPAN = auto()  # warning: a record spanning more than MAX_SPAN_YEARS
+    NUMBER_OUT_OF_RANGE = auto()  # a number beyond MAX_ABS_NUMBER, or inf / nan written out
+    NEGATIVE_VALUE = auto()  # a negative result for a test that cannot be negative
+    NOT_LISTED = auto()  # the one line counting the problems beyond MAX_PROBLEMS
 
 
 @dataclass(frozen=True)
@@ -113,7 +128,8 @@ class CaseLoadError(Exception):
     """A case could not be loaded; ``problems`` lists every error and warning."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
+        # at most MAX_PROBLEMS listed, then one line counting the rest
+        self.problems = ProblemLog(problems).listed()
         msg = f"{len(self.errors)} problem(s) stop this case from loading:\n" + "\n".join(
             str(p) for p in self.errors
         )
@@ -135,3 +151,48 @@ class ChromeMissing(ExportError):
 
 class UsageError(Exception):
     """The command line was given an option or argument it cannot use (exit code 2)."""
+
+
+class ProblemLog(list[Problem]):
+    """Problems in the order found, holding the first ``MAX_PROBLEMS``; the rest are counted.
+
+    Past the limit a problem is still kept when it is the first error of its file
+    or sheet, so whether a table has errors can always be read from the list; a
+    table of 200,000 bad rows then costs a count, not 200,000 messages.
+    """
+
+    def __init__(self, problems: Iterable[Problem] = (), limit: int = MAX_PROBLEMS) -> None:
+        super().__init__()
+        self.limit = limit
+        self.unlisted = {Severity.ERROR: 0, Severity.WARNING: 0}
+        self._with_errors: set[str] = set()
+        for problem in problems:
+            self.append(problem)
+        if isinstance(problems, ProblemLog):
+            for severity, count in problems.unlisted.items():
+                self.unlisted[severity] += count
+
+    def append(self, problem: Problem) -> None:
+        """Keep ``problem`` while there is room (or it is its table's first error), else count it."""
+        first_error = problem.severity is Severity.ERROR and problem.where not in self._with_errors
+        if problem.code is ProblemCode.NOT_LISTED:
+            return  # a count line from an earlier list: counted again by ``listed``
+        if len(self) < self.limit or first_error:
+            super().append(problem)
+            if problem.severity is Severity.ERROR:
+                self._with_errors.add(problem.where)
+        else:
+            self.unlisted[problem.severity] += 1
+
+    def listed(self) -> tuple[Problem, ...]:
+        """The problems kept, and one line counting those that were not (when any were)."""
+        errors, warnings = self.unlisted[Severity.ERROR], self.unlisted[Severity.WARNING]
+        if not errors + warnings:
+            return tuple(self)
+        message = (
+            f"and {errors + warnings:,} more problem(s) not listed ({errors:,} error(s), "
+            f"{warnings:,} warning(s)): only the first {self.limit} are shown. Correct "
+            "those and load the case again to see the rest."
+        )
+        severity = Severity.ERROR if errors else Severity.WARNING
+        return (*self, Problem(severity, ProblemCode.NOT_LISTED, "this case", message))

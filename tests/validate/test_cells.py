@@ -55,7 +55,14 @@ ERRORS = [
     (L, "2000-01-05 07:00,ferritin,,ng/mL,,,", LR, "value", C.EMPTY_REQUIRED, "is empty"),
     (L, "2000-01-05 07:00,ferritin,900,,,,", LR, "unit", C.EMPTY_REQUIRED, "is empty"),
     (L, "2000-01-05 7am,ferritin,900,ng/mL,,,", LR, "time", C.BAD_DATE, "is not a date"),
-    (L, "2000-01-05 07:00,ferritin,inf,ng/mL,,,", LR, "value", C.BAD_NUMBER, "is not a number"),
+    (
+        L,
+        "2000-01-05 07:00,ferritin,inf,ng/mL,,,",
+        LR,
+        "value",
+        C.NUMBER_OUT_OF_RANGE,
+        "is not a finite number",
+    ),
     (E, "2000-01-09,,,Something,", ER, "type", C.EMPTY_REQUIRED, "is empty"),
 ]
 
@@ -145,7 +152,7 @@ def test_numbers_refuse_infinity_and_comma_decimals():
     parsed = numbers(pd.Series(["2.5", "2,5", "inf", ""]), "dose", report, required=False)
     assert parsed[0] == 2.5
     assert parsed[1:].isna().all()
-    assert [(p.row, p.code) for p in problems] == [(1, C.COMMA_DECIMAL), (2, C.BAD_NUMBER)]
+    assert [(p.row, p.code) for p in problems] == [(1, C.COMMA_DECIMAL), (2, C.NUMBER_OUT_OF_RANGE)]
 
 
 def test_header_key_and_lookup_normalise_spelling():

@@ -136,7 +136,7 @@ REFUSED = [
     ("pos", C.BAD_NUMBER, "nor a result this file accepts"),
     ("12.5 HIGH", C.BAD_NUMBER, "is not a number"),
     ("12 mg/L", C.BAD_NUMBER, "is not a number"),
-    ("inf", C.BAD_NUMBER, "is not a number"),
+    ("inf", C.NUMBER_OUT_OF_RANGE, "is not a finite number"),
 ]
 
 

@@ -16,12 +16,12 @@ from typing import TypeVar
 import pandas as pd
 
 from ..derive import resolve_anchor
-from ..errors import CaseLoadError, ProblemCode, Severity
+from ..errors import CaseLoadError, ProblemCode, ProblemLog, Severity
 from ..model import Case, CaseInfo, empty_annotations, empty_story
 from ..sources import RawCase
 from .case_info import case_info
 from .cells import Report
-from .plausibility import dose_warnings
+from .plausibility import dose_warnings, span_warnings
 from .tables import SPECS, build_table
 
 __all__ = ["build_case"]
@@ -31,7 +31,7 @@ T = TypeVar("T")
 
 def build_case(raw: RawCase) -> Case:
     """Validate raw tables into a Case; raise CaseLoadError listing every problem."""
-    problems = list(raw.problems)
+    problems = ProblemLog(raw.problems)  # the first MAX_PROBLEMS kept, the rest counted
     info = case_info(raw.tables.get("case"), problems)
     # the case's age and sex choose the labs' default reference ranges
     about = None if info is None else info[0]
@@ -49,6 +49,8 @@ def build_case(raw: RawCase) -> Case:
     shown, identifiers = _reported(info)
     treatments, labs = _reported(frames.get("treatments")), _reported(frames.get("labs"))
     dose_warnings(treatments, labs, Report(raw.tables["treatments"].where, problems))
+    dated = {"treatments": treatments, "events": _reported(events), "labs": labs}
+    span_warnings(dated, {name: raw.tables[name].where for name in dated}, problems)
     return Case(
         info=shown,
         identifiers=identifiers,
@@ -57,7 +59,7 @@ def build_case(raw: RawCase) -> Case:
         labs=labs,
         anchor_time=_reported(anchor),
         source=raw.source,
-        warnings=tuple(p for p in problems if p.severity is Severity.WARNING),
+        warnings=tuple(p for p in problems.listed() if p.severity is Severity.WARNING),
         annotations=_reported(frames.get("annotations", empty_annotations())),
         story=_reported(frames.get("story", empty_story())),
     )

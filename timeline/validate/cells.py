@@ -15,6 +15,7 @@ import pandas as pd
 from .. import catalogue as cat
 from ..errors import Problem, ProblemCode, Severity
 from ..format import Field
+from ..limits import MAX_ABS_NUMBER, MAX_DATE, MIN_DATE
 from ..model import DATETIME
 from ..sources import RawTable
 
@@ -183,10 +184,25 @@ def parse_date(text: str) -> pd.Timestamp:
         With the message a case file's cell would get (day/month order refused as ambiguous).
     """
     value = text.strip()
-    if DATE.match(value):
+    if DATE.match(value) and _in_range(value):
         return pd.Timestamp(value)
-    msg = f"'{value}' {_not_a_date(value)[1]}"
+    why = _not_a_date(value) if not DATE.match(value) else _DATE_OUT_OF_RANGE
+    msg = f"'{value}' {why[1]}"
     raise ValueError(msg)
+
+
+_FIRST, _LAST = MIN_DATE.isoformat(), MAX_DATE.isoformat()
+_DATE_OUT_OF_RANGE = (
+    ProblemCode.DATE_OUT_OF_RANGE,
+    f"is outside the dates a clinical record may hold ({_FIRST} to {_LAST}): check the year.",
+)
+
+
+def _in_range(value: str) -> bool:
+    """Whether an ISO date (time optional) is within the record's range: ISO text sorts
+    as its dates do, so the text is compared before pandas (which cannot hold year 1
+    or 9999 at all) ever sees it."""
+    return _FIRST <= value[:10] <= _LAST
 
 
 def _not_a_date(value: str) -> tuple[ProblemCode, str]:
@@ -201,7 +217,31 @@ def _not_a_date(value: str) -> tuple[ProblemCode, str]:
     )
 
 
+def out_of_range(value: str) -> tuple[ProblemCode, str] | None:
+    """Why a cell that reads as a float is still refused: infinite, not a number, or too
+    large for any clinical value (it would overflow once converted); None when it is not."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not np.isfinite(number):
+        return (
+            ProblemCode.NUMBER_OUT_OF_RANGE,
+            "is not a finite number: enter the result in digits (e.g. 12.5).",
+        )
+    if abs(number) > MAX_ABS_NUMBER:
+        return (
+            ProblemCode.NUMBER_OUT_OF_RANGE,
+            f"is larger than any clinical value (the limit is {MAX_ABS_NUMBER:g}): check "
+            "the number and its unit.",
+        )
+    return None
+
+
 def why_not_a_number(value: str) -> tuple[ProblemCode, str]:
+    beyond = out_of_range(value)
+    if beyond is not None:
+        return beyond
     if _COMMA_DECIMAL.fullmatch(value):
         return (
             ProblemCode.COMMA_DECIMAL,
@@ -223,10 +263,15 @@ def why_not_a_number(value: str) -> tuple[ProblemCode, str]:
 def dates(text: pd.Series, column: str, report: Report, required: bool) -> pd.Series:
     """ISO dates (time optional) as datetime64; NaT where empty or refused."""
     empty = text.eq("")
-    shaped = text.str.match(DATE)
-    parsed = pd.to_datetime(text.where(shaped & ~empty), format="ISO8601", errors="coerce")
+    shaped = text.str.match(DATE).astype(bool)
+    day = text.str.slice(0, 10)
+    outside = shaped & ((day < _FIRST) | (day > _LAST))
+    parsed = pd.to_datetime(
+        text.where(shaped & ~outside & ~empty), format="ISO8601", errors="coerce"
+    )
     parsed = parsed.astype(DATETIME)
-    report.explain(~empty & parsed.isna(), text, column, _not_a_date)
+    report.each(outside, text, column, *_DATE_OUT_OF_RANGE)
+    report.explain(~empty & ~outside & parsed.isna(), text, column, _not_a_date)
     if required:
         required_text(text, column, report)
     return parsed
@@ -250,7 +295,8 @@ def read_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     rest = ~empty & parsed.isna()
     if rest.any():
         parsed = parsed.fillna(map_unique(text[rest], _grouped_number).astype(float))
-    parsed = parsed.where(np.isfinite(parsed))
+    # inf, nan and numbers beyond any clinical value are refused, never drawn as infinity
+    parsed = parsed.where(np.isfinite(parsed) & (parsed.abs() <= MAX_ABS_NUMBER))
     assumed = pd.Series(False, index=text.index)
     if rest.any():
         lone = text[rest].map(lambda t: _ONE_COMMA.fullmatch(t) is not None).astype(bool)

@@ -14,7 +14,8 @@ import pandas as pd
 
 from .. import catalogue as cat
 from ..derive import daily_dose_mg, value_at
-from ..errors import ProblemCode, Severity
+from ..errors import Problem, ProblemCode, Severity
+from ..limits import MAX_SPAN_YEARS
 from .cells import Report, map_unique, row_list
 
 
@@ -112,4 +113,40 @@ def implausible_units(labs: pd.DataFrame, report: Report) -> None:
             ProblemCode.IMPLAUSIBLE_LAB_UNIT,
             f"{rule.message} ({rule.source})",
             Severity.WARNING,
+        )
+
+
+# where each table keeps its dates (the record's span is over all of them)
+_DATED = {"treatments": ("start", "end"), "events": ("start", "end"), "labs": ("time",)}
+_YEAR = pd.Timedelta(days=365.25)
+
+
+def span_warnings(
+    frames: dict[str, pd.DataFrame], wheres: dict[str, str], problems: list[Problem]
+) -> None:
+    """A warning per table when the record spans more than MAX_SPAN_YEARS, naming the rows
+    far from the rest (more than half that span from the median date): one mistyped year
+    (2021 in a 2000 case) stretches every figure over two decades."""
+    dates: dict[str, pd.Series] = {
+        name: pd.concat([frames[name].set_index("row")[c].dropna() for c in columns])
+        for name, columns in _DATED.items()
+        if name in frames
+    }
+    every = pd.DatetimeIndex(pd.concat(list(dates.values()))).sort_values()
+    if every.empty or every[-1] - every[0] <= MAX_SPAN_YEARS * _YEAR:
+        return
+    first, last, middle = every[0], every[-1], every[len(every) // 2]
+    years = (last - first) / _YEAR
+    for name, stamps in dates.items():
+        far = ((stamps - middle).abs() > MAX_SPAN_YEARS / 2 * _YEAR).to_numpy()
+        rows = sorted({int(r) for r in stamps.index[far]})
+        if not rows:
+            continue
+        Report(wheres[name], problems).add(
+            ProblemCode.LONG_SPAN,
+            f"the record spans {years:.0f} years ({first:%Y-%m-%d} to {last:%Y-%m-%d}), more "
+            f"than {MAX_SPAN_YEARS}: rows {row_list(rows)} are far from the rest (most dates "
+            f"are around {middle:%Y}). Check their years.",
+            rows[0],
+            severity=Severity.WARNING,
         )

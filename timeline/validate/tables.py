@@ -40,6 +40,7 @@ from .cells import (
     lookup,
     map_unique,
     numbers,
+    out_of_range,
     read_numbers,
     required_text,
     row_list,
@@ -437,6 +438,9 @@ def _value_parts(value: pd.Series, word: pd.Series) -> pd.DataFrame:
 def _why_not_a_value(cell: str) -> tuple[ProblemCode, str]:
     """Why a value cell was refused: a number badly written, or not a number at all."""
     number = _split_value(cell)[1]
+    beyond = out_of_range(number)
+    if beyond is not None:
+        return beyond
     if any(c.isdigit() for c in number):
         return why_not_a_number(number)
     return (  # BAD_NUMBER still: the code a program reads for a value that is no number
@@ -669,6 +673,28 @@ def _split_unknown_units(labs: pd.DataFrame, report: Report) -> None:
         )
 
 
+# The catalogue has no flag for tests that may be negative. Every catalogue test is a
+# concentration, a count, an activity, a rate or a body measure, none below zero, except
+# temperature (kept as any value: °C and °F, and the figure draws what it is given).
+# CLINICAL.md does not list tests that may be negative; an unknown test (a base excess,
+# say) is never refused for its sign.
+MAY_BE_NEGATIVE = frozenset({"temperature"})
+
+
+def _negative_results(labs: pd.DataFrame, report: Report) -> None:
+    """An error for a negative result of a test that cannot be negative (ferritin -5)."""
+    negative = labs["test_known"] & ~labs["test"].isin(MAY_BE_NEGATIVE) & (labs["value_input"] < 0)
+    report.explain(
+        negative,
+        labs["value_text"],
+        "value",
+        lambda _: (
+            ProblemCode.NEGATIVE_VALUE,
+            "is negative, and this test cannot be: check the sign (a '-' typed by mistake?).",
+        ),
+    )
+
+
 LABS = TableSpec(
     "labs",
     steps=(
@@ -691,7 +717,7 @@ LABS = TableSpec(
         Date("time", required=True),
     ),
     assemble=_lab_frame,
-    checks=(_split_unknown_units, conflicting_results, implausible_units),
+    checks=(_negative_results, _split_unknown_units, conflicting_results, implausible_units),
 )
 
 
