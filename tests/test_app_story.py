@@ -130,9 +130,13 @@ def test_steps_edited_on_the_page_are_told_and_kept_through_presentation(app):
     app.toggle(key="present").set_value(True).run()
     app.run()  # a run without the editors: their edits must survive it
     app.button(key="story_next").click().run()
-    assert app.subheader[0].value == "Day 5 · Tocilizumab started"  # Day 3 was deleted
+    # presentation mode writes the step in its one-line header; Day 3 was deleted
+    header = [m.value.replace("\\", "") for m in app.markdown]
+    assert "Day 5 · Tocilizumab started — What would you do next?" in header
+    assert not app.subheader  # no other heading
     assert notes(app) == [("pulses", 4.0)]
     app.button(key="leave_present").click().run()
+    assert app.subheader[0].value == "Day 5 · Tocilizumab started"
     assert notes(app) == [("pulses", 4.0)]
     app.toggle(key="story").set_value(False).run()
     assert notes(app) == [("pulses", 4.0)]
