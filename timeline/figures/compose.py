@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from html import escape
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..model import Case
+from .arrays import escape
 from .axis import TimeAxis, time_axis
 from .labs import Panel, censored_marks, chosen_labs, lab_panel, split_by_test
 from .lanes import class_bands, course_traces, lane_ticks, lane_traces, lanes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,7 @@ from .. import catalogue as cat
 from ..derive import DAY, dose_arrays
 from ..model import Case
 from ..text import body_size_text, dose_labels, dose_text, first_fitting
-from .arrays import strings
+from .arrays import escape, strings
 from .axis import TimeAxis
 from .options import FigureOptions
 from .theme import INK, Theme

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .axis import TimeAxis
 from .theme import (
     CRITERIA_BAND,
@@ -135,12 +137,29 @@ def _x_axis(i: int, rows: int, axis: TimeAxis, theme: Theme) -> dict:
     return x
 
 
+# Round steps between Day ticks: days, weeks, months, then whole years (365 days each).
+_DAY_STEPS = (1, 2, 7, 14, 28, 56, 91, 182, 365)
+
+
+def day_step(span_days: float) -> int:
+    """A round step between Day ticks giving 20 ticks at most, for any span: a week to a
+    year, then a round number of years (1, 2, 5, 10, 20, 50 ... times 365 days)."""
+    for step in _DAY_STEPS:
+        if span_days / step <= 20:
+            return step
+    years = span_days / 365 / 20  # a record of two centuries is still drawn
+    magnitude = 10 ** max(int(np.floor(np.log10(years))), 0)
+    for factor in (1, 2, 5, 10):
+        if years <= factor * magnitude:
+            return 365 * factor * magnitude
+    return 365 * 10 * magnitude  # unreachable: years <= 10 * magnitude
+
+
 def _day_ticks(axis: TimeAxis) -> dict:
-    """A round step between Day ticks (1 day to a year), 20 ticks at most."""
+    """A round step between Day ticks (see ``day_step``), 20 ticks at most."""
     if not axis.days:
         return {}
-    step = next(s for s in (1, 2, 7, 14, 28, 56, 91, 182, 365) if axis.span_days / s <= 20)
-    return {"tick0": 0, "dtick": step}
+    return {"tick0": 0, "dtick": day_step(axis.span_days)}
 
 
 # --- legend --------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import NamedTuple
 
 import numpy as np
@@ -12,6 +11,7 @@ from .. import catalogue as cat
 from ..derive import DAY
 from ..derive.criteria import Which, criteria_periods, mas_2016_days
 from ..model import Case
+from .arrays import escape
 from .axis import TimeAxis
 from .layout import CRITERIA_COLOURS, CRITERIA_NAMES, axis_ref
 from .options import FigureOptions
