@@ -22,8 +22,11 @@ def test_quotes_and_tags_reach_the_figure_as_typed_regression(with_rows):
     figure = build_figures(case, options)["timeline"]
     texts = [a.text for a in figure.layout.annotations]
     typed = TYPED.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # the note and the event's label: only what plotly would read as markup is escaped
-    assert texts.count(typed) == 2
+    # only what plotly would read as markup is escaped: the note as typed, the event's
+    # label as typed, on the figure or in the key of numbered events (maybe wrapped)
+    assert typed in texts
+    everything = " ".join(t or "" for t in texts).replace("<br>", " ")
+    assert everything.count(typed) == 2
     assert "&quot;" not in json.dumps(figure.to_plotly_json(), default=str)
 
 
@@ -47,3 +50,21 @@ def test_day_ticks_are_round_and_at_most_twenty(span):
     step = day_step(span)
     assert span / step <= 20
     assert step in (1, 2, 7, 14, 28, 56, 91, 182) or step % 365 == 0
+
+
+def test_a_log_panel_gets_its_decades_room_to_show_a_doubling(adult):
+    """Item 5: each decade of a log panel takes at least DECADE_EM of the theme's text
+    (a doubling, 0.3 decade, about 0.66 em), however many panels share the figure."""
+    from timeline.figures.compose import DECADE_EM
+    from timeline.figures.theme import SCREEN
+
+    labs = ("ferritin", "platelets", "ast", "alt", "fibrinogen", "triglycerides", "ldh", "crp")
+    figure = build_figures(adult, FigureOptions(labs=labs))["timeline"]
+    layout = figure.layout
+    plot = layout.height - layout.margin.t - layout.margin.b
+    for key in layout:
+        axis = layout[key]
+        if key.startswith("yaxis") and axis.type == "log":
+            px = (axis.domain[1] - axis.domain[0]) * plot
+            decades = axis.range[1] - axis.range[0]
+            assert px / decades >= DECADE_EM * SCREEN.font_size - 0.5, key
