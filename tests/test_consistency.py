@@ -37,8 +37,8 @@ def _event_days(figure) -> dict[str, float]:
     """Each label of an event line (same-day labels split) and its x, on a Day N axis."""
     days = {}
     for a in figure.layout.annotations:
-        if a.yref == "paper":
-            for label in a.text.split(" · "):
+        if a.yref == "paper" and a.xref == "x":  # numbered events carry their name in hover
+            for label in (a.hovertext or a.text).split(" · "):
                 days[label] = a.x
     return days
 
@@ -128,7 +128,7 @@ def test_key_days_and_courses_are_the_same_everywhere(views):
     page_lines = {
         label: a["x"]
         for a in page_figure["layout"]["annotations"]
-        if a.get("yref") == "paper"
-        for label in a["text"].split(" · ")
+        if a.get("yref") == "paper" and a.get("xref") == "x"
+        for label in a.get("hovertext", a["text"]).split(" · ")
     }
     assert page_lines == lines

@@ -7,6 +7,8 @@ string array in one step (~2 µs). The figure's JSON is the same either way.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
 
@@ -15,3 +17,13 @@ def strings(values: list) -> np.ndarray | list:
     (an array would turn a None into the text 'None')."""
     array = np.asarray(values) if len(values) else None
     return array if array is not None and array.dtype.kind == "U" else values
+
+
+def escape(text: str) -> str:
+    """User text as plotly shows it literally: only ``&``, ``<`` and ``>`` escaped.
+
+    plotly.js reads text as a small HTML subset, so a tag must not be read as one; but
+    it does not decode ``&quot;`` or ``&#x27;``, which ``html.escape`` writes for quotes
+    by default and which then showed on the figure and in SVG and PDF as typed entities.
+    """
+    return html.escape(str(text), quote=False)

@@ -9,35 +9,41 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from html import escape
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..model import Case
+from .arrays import escape
 from .axis import TimeAxis, time_axis
 from .labs import Panel, censored_marks, chosen_labs, lab_panel, split_by_test
-from .lanes import class_bands, course_traces, lane_ticks, lane_traces, lanes
+from .lanes import course_traces, labelled_lanes, lane_layout, lane_traces, lanes
 from .layout import (
     across_panel,
     axis_key,
     axis_ref,
+    bottom_px,
     frame_layout,
     legend_traces,
+    line_px,
     place_rows,
     plot_width_px,
+    right_px,
 )
 from .options import SLIDE_LABS, SLIDE_PARTS, FigureOptions
 from .overlays import (
     EventMark,
     criteria_shapes,
+    event_key,
     event_label_rows,
     event_labels,
     event_lines,
     event_marks,
     events_in_window,
-    note_arrows,
+    notes_in_window,
+    place_notes,
+    title_px,
 )
 from .steroids import steroid_traces
 from .theme import INK, MUTED, REFERENCE_BAND, THEMES, Theme
@@ -58,11 +64,13 @@ class _Row:
     part: str  # the part it belongs to ("lanes", "steroids", "labs"), or "empty"
     name: str  # what a note names to point into it: "lanes", "steroids" or the lab test
     height: float  # px wanted; a slide scales every row alike
+    least: float  # px it needs to show what it must (see ``_least_px``)
     title: str = ""
     traces: list = field(default_factory=list)
     panel: Panel | None = None
-    lane_ticks: tuple[list[int], list[str]] = field(default_factory=lambda: ([], []))
-    class_bands: list[tuple[int, int]] = field(default_factory=list)  # (first, last) lane
+    lane_ticks: tuple[list[float], list[str]] = field(default_factory=lambda: ([], []))
+    class_bands: list[tuple[float, float]] = field(default_factory=list)  # (top, bottom)
+    extent: float = 0.0  # the lanes panel's height, in lanes
 
 
 @dataclass
@@ -124,7 +132,7 @@ def _prepare(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Pre
         axis,
         theme,
         rows,
-        event_marks(events_in_window(case, axis, table), axis, theme, plot_px),
+        event_marks(events_in_window(case, axis, table), axis, theme, plot_px, right_px(theme)),
         criteria,
         options.labs is None,
         _notes(case, options),
@@ -154,6 +162,19 @@ def _rows(
     return rows
 
 
+# The least room each kind of row needs, in em of the theme's text:
+# - a lane: its name (one line, 1.36 em) and air, so no two names touch;
+_LANE_EM = 1.45
+# - a decade on a log panel: a doubling (0.3 decade) at least 0.66 em, about 11 px on a
+#   slide, so a ferritin doubling under pulses (the "refractory" message) shows;
+DECADE_EM = 2.2
+# - a linear panel or the glucocorticoid course: three tick labels apart.
+_LINEAR_EM = 4.5
+
+
+_FIRST_LANE = 10_000  # lanes numbered from here while their places are not yet known
+
+
 def _lanes_row(
     case: Case,
     options: FigureOptions,
@@ -163,16 +184,20 @@ def _lanes_row(
     px_per_day: float,
 ) -> list[_Row]:
     """The swimlanes, the clinical course on top when the case has one; none if empty."""
-    has_course = bool(case.events["end"].notna().any())
-    if not (len(table) or has_course):
+    course, course_rows = course_traces(case, options, axis, theme, px_per_day)
+    if not (len(table) or course_rows):
         return []
-    offset = 1 if has_course else 0
-    table = table.set_axis(table.index + offset)  # lane 0 holds the clinical course
-    traces = course_traces(case, options, axis, theme, 0) if has_course else []
-    traces += lane_traces(case, options, axis, theme, table, px_per_day)
-    height = theme.lane_px * (len(table) + offset)
-    ticks = lane_ticks(table, has_course, theme)
-    return [_Row("lanes", "lanes", height, "", traces, None, ticks, class_bands(table))]
+    # drawn first on numbered lanes, then moved: only lanes whose markers got a label
+    # need to be tall (see lanes.TALL_LANES)
+    numbered = [float(_FIRST_LANE + k) for k in range(len(table))]
+    drawn = lane_traces(case, options, axis, theme, table, numbered, px_per_day)
+    place = lane_layout(table, course_rows, labelled_lanes(drawn, table, numbered), theme)
+    moved = dict(zip(numbered, place.ys, strict=True))
+    traces = course + [{**t, "y": [moved[y] for y in t["y"]]} for t in drawn]
+    least = place.extent * _LANE_EM * (theme.font_size - 1)
+    row = _Row("lanes", "lanes", theme.lane_px * place.extent, least, "", traces)
+    row.lane_ticks, row.class_bands, row.extent = place.ticks, place.bands, place.extent
+    return [row]
 
 
 def _steroids_row(case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme) -> list[_Row]:
@@ -182,7 +207,8 @@ def _steroids_row(case: Case, options: FigureOptions, axis: TimeAxis, theme: The
         return []
     title = f"Glucocorticoid, prednisone-equivalent ({unit})"
     panel = Panel("steroids", title, False, traces, [], y_range)
-    return [_Row("steroids", "steroids", theme.steroid_px, title, traces, panel)]
+    least = _LINEAR_EM * theme.small
+    return [_Row("steroids", "steroids", theme.steroid_px, least, title, traces, panel)]
 
 
 def _lab_rows(case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme) -> list[_Row]:
@@ -191,8 +217,19 @@ def _lab_rows(case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme) 
     rows = []
     for test in chosen_labs(case, options):
         panel = lab_panel(by_test[test], test, options, axis, theme)
-        rows.append(_Row("labs", test, theme.lab_px, panel.title, panel.traces, panel))
+        least = _least_px(panel, theme)
+        rows.append(_Row("labs", test, theme.lab_px, least, panel.title, panel.traces, panel))
     return rows
+
+
+def _least_px(panel: Panel, theme: Theme) -> float:
+    """The least height a lab panel needs: ``DECADE_EM`` per decade on a log axis, three
+    tick labels apart on a linear one, one line for a row of word results."""
+    if panel.ticks is not None:  # word results: a row of marks, no scale
+        return 2 * line_px(theme.small)
+    if panel.log and panel.y_range is not None:
+        return (panel.y_range[1] - panel.y_range[0]) * DECADE_EM * theme.font_size
+    return _LINEAR_EM * theme.small
 
 
 def _rows_shown(
@@ -203,7 +240,7 @@ def _rows_shown(
     shown = [r for r in rows if r.part in parts]
     if labs is not None:
         shown = [r for r in shown if r.part != "labs" or r.name in labs]
-    return shown or [_Row("empty", "", theme.lab_px, "Nothing to show in this window")]
+    return shown or [_Row("empty", "", theme.lab_px, 0, "Nothing to show in this window")]
 
 
 # --- each row's own axis, lines and title ----------------------------------------------
@@ -215,13 +252,13 @@ def _style_lanes(yaxis: dict, i: int, row: _Row, theme: Theme) -> list[dict]:
     yaxis.update(
         tickvals=ticks,
         ticktext=labels,
-        range=[len(ticks) - 0.5, -0.5],
+        range=[row.extent, 0],
         showgrid=False,
         tickfont={"size": theme.font_size - 1, "color": INK},
     )
     return [
-        across_panel(i, "rect", first - 0.5, last + 0.5, fillcolor="rgba(0,0,0,0.04)")
-        for first, last in row.class_bands[::2]
+        across_panel(i, "rect", top, bottom, fillcolor="rgba(0,0,0,0.04)")
+        for top, bottom in row.class_bands[::2]
     ]
 
 
@@ -241,11 +278,16 @@ def _threshold_label(i: int, value: float, label: str, log: bool, theme: Theme) 
     }
 
 
-def _style_panel(yaxis: dict, i: int, panel: Panel, theme: Theme) -> tuple[list[dict], list[dict]]:
-    """A panel's y axis, reference band and threshold lines. Returns shapes, annotations."""
+def _style_panel(
+    yaxis: dict, i: int, panel: Panel, theme: Theme, px: float
+) -> tuple[list[dict], list[dict]]:
+    """A panel's y axis (ticks no closer than their text allows on its ``px`` height),
+    reference band and threshold lines. Returns shapes, annotations."""
     yaxis.update(type="log" if panel.log else "linear", range=panel.y_range)
     if panel.log:
         yaxis.update(dtick=1)  # one tick per power of ten
+    else:
+        yaxis.update(nticks=max(int(px / (2 * line_px(theme.small))), 2))
     if panel.ticks is not None:  # a row of word results: no scale to read them against
         yaxis.update(tickvals=panel.ticks[0], ticktext=panel.ticks[1], showgrid=False)
     shapes = []
@@ -275,18 +317,23 @@ def _title(i: int, title: str, theme: Theme) -> dict:
     }
 
 
-def _style_row(yaxis: dict, i: int, row: _Row, theme: Theme) -> tuple[list[dict], list[dict]]:
+def _style_row(
+    yaxis: dict, i: int, row: _Row, theme: Theme, px: float
+) -> tuple[list[dict], list[dict]]:
     """Row i's y axis (updated in place), and its shapes and annotations."""
     if row.part == "lanes":
         return _style_lanes(yaxis, i, row, theme), []
     shapes: list[dict] = []
     annotations: list[dict] = []
     if row.panel is not None:
-        shapes, annotations = _style_panel(yaxis, i, row.panel, theme)
+        shapes, annotations = _style_panel(yaxis, i, row.panel, theme, px)
     return shapes, [*annotations, _title(i, row.title, theme)]
 
 
 # --- one figure ------------------------------------------------------------------
+
+
+_TOP_PX = 4  # above the highest text
 
 
 def _assemble(prepared: _Prepared, parts: tuple[str, ...], name: str) -> go.Figure:
@@ -297,24 +344,60 @@ def _assemble(prepared: _Prepared, parts: tuple[str, ...], name: str) -> go.Figu
         parts = SLIDE_PARTS.get(name, parts)
     slide_labs = SLIDE_LABS.get(name) if slide_defaults else None
     rows = _rows_shown(prepared.rows, parts, slide_labs, theme)
-    # event labels sit above the top panel's own title when it has one
-    lift = theme.small + 8 if rows[0].title else 0
+    row_of = {row.name: i for i, row in enumerate(rows, start=1)}
+    plot_px = plot_width_px(theme)
+    titled = {i for i, row in enumerate(rows, start=1) if row.title}
+    shown_notes = notes_in_window(prepared.notes, prepared.axis)
+    notes, above = place_notes(shown_notes, row_of, prepared.axis, theme, plot_px, titled)
+    gaps = [above.get(i, title_px(theme) if i in titled else 0) for i in range(1, len(rows) + 1)]
+    gaps = [g + (6 if i else 0) for i, g in enumerate(gaps)]  # air between panels
+    lift = int(gaps[0] + 0.999)  # event labels sit above the top panel's title and notes
+    key = event_key(marks, plot_px * 0.95, theme.small)
     criteria = prepared.criteria if "labs" in parts or "lanes" in parts else []
     censored = censored_marks([t for row in rows for t in row.traces])
     legend = legend_traces(parts, theme, len(rows), criteria, censored)
-    heights = [r.height for r in rows]
-    axes, frame = place_rows(
-        heights, theme, prepared.axis, event_label_rows(marks), len(legend), lift
+    labels_px = lift + event_label_rows(marks) * line_px(theme.small)
+    top = int(_TOP_PX + labels_px + len(key) * line_px(theme.small) + (6 if key else 0))
+    bottom = bottom_px(theme, len(legend), 0)
+    axes, frame, px = place_rows(
+        [r.height for r in rows],
+        [r.least for r in rows],
+        gaps,
+        theme,
+        prepared.axis,
+        top,
+        bottom,
     )
     data: list[dict] = []
     shapes, annotations = [*criteria, *event_lines(marks)], event_labels(marks, theme, lift)
+    annotations += _key_annotation(key, theme, labels_px + 4)
     for i, row in enumerate(rows, start=1):
         data += [{**t, "xaxis": axis_ref("x", i), "yaxis": axis_ref("y", i)} for t in row.traces]
-        row_shapes, row_annotations = _style_row(axes[axis_key("y", i)], i, row, theme)
+        row_shapes, row_annotations = _style_row(axes[axis_key("y", i)], i, row, theme, px[i - 1])
         shapes += row_shapes
         annotations += row_annotations
-    row_of = {row.name: i for i, row in enumerate(rows, start=1)}
-    annotations += note_arrows(prepared.notes, row_of, prepared.axis, theme)
+    annotations += notes
     layout = {**axes, **frame_layout(theme, frame), "shapes": shapes, "annotations": annotations}
     # Built from our own dicts: validation is the tests' job (see module docstring).
     return go.Figure({"data": data + legend, "layout": layout}, _validate=False)
+
+
+def _key_annotation(lines: list[str], theme: Theme, lift: float) -> list[dict]:
+    """The numbered events' names over their numbers, ``lift`` px above the panels."""
+    if not lines:
+        return []
+    return [
+        {
+            "text": "<br>".join(lines),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 1,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "align": "left",
+            "yshift": lift,
+            "showarrow": False,
+            "font": {"size": theme.small, "color": INK},
+        }
+    ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from html import escape
 from itertools import pairwise
 
 import numpy as np
@@ -14,7 +13,7 @@ from .. import catalogue as cat
 from ..derive.flags import fever_thresholds, sample_flags
 from ..model import Case
 from ..numbers import range_text, reference_origin, shown_value, unit_text
-from .arrays import strings
+from .arrays import escape, strings
 from .axis import TimeAxis
 from .downsample import keep_for_display
 from .options import DEFAULT_LABS, FigureOptions

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 import numpy as np
 import pandas as pd
@@ -12,13 +11,13 @@ from .. import catalogue as cat
 from ..derive import DAY, dose_arrays
 from ..model import Case
 from ..text import body_size_text, dose_labels, dose_text, first_fitting
-from .arrays import strings
+from .arrays import escape, strings
 from .axis import TimeAxis
 from .options import FigureOptions
+from .overlays import stagger
 from .theme import INK, Theme
 
 COURSE_LANE = "Clinical course"
-_MARK_DROP = 0.2  # markers sit low in their lane so the dose written above stays inside it
 _OTHER_COLOURS = ("#7F7F7F", "#A0A0A0", "#5A5A5A", "#BDBDBD")  # unknown drugs: greys
 
 
@@ -119,9 +118,11 @@ def lane_traces(
     axis: TimeAxis,
     theme: Theme,
     table: pd.DataFrame,
+    ys: list[float],
     px_per_day: float,
 ) -> list[dict]:
-    """Bars for dosing periods, diamonds for pulse days, dots for single doses.
+    """Bars for dosing periods, diamonds for pulse days, dots for single doses, each
+    drug's at its lane's ``ys``.
 
     A continuous infusion is a bar over the hours it ran, labelled with its rate
     ('200 mg/24 h'); a dose per day is labelled as one ('8 mg/kg/day in 4 doses q6h').
@@ -131,7 +132,7 @@ def lane_traces(
         by_drug.setdefault(row["drug"], []).append(row)
     traces: list[dict] = []
     for drug, y, colour, label in zip(
-        table["drug"], table.index, table["colour"], table["label"], strict=True
+        table["drug"], ys, table["colour"], table["label"], strict=True
     ):
         traces += _lane(by_drug.get(drug, []), y, colour, label, axis, theme, px_per_day)
     return traces
@@ -154,7 +155,7 @@ class _Mark:
 
 def _lane(
     rows: list[dict],
-    y: int,
+    y: float,
     colour: str,
     label: str,
     axis: TimeAxis,
@@ -336,7 +337,7 @@ def _records(case: Case, axis: TimeAxis, table: pd.DataFrame, hide_dates: bool) 
 
 
 def _bars(
-    marks: list[_Mark], y: int, colour: str, label: str, axis: TimeAxis, theme: Theme
+    marks: list[_Mark], y: float, colour: str, label: str, axis: TimeAxis, theme: Theme
 ) -> list[dict]:
     """A bar per dosing period, its dose written inside (or beside it) when it has room;
     arrows where ongoing."""
@@ -360,7 +361,7 @@ def _bars(
 
 
 def _ongoing_arrows(
-    ends: list[tuple], y: int, colour: str, template: str, axis: TimeAxis, theme: Theme
+    ends: list[tuple], y: float, colour: str, template: str, axis: TimeAxis, theme: Theme
 ) -> dict:
     """An arrow where each ongoing period's bar ends: the end of what is known, or the
     window's right edge."""
@@ -380,7 +381,7 @@ def _ongoing_arrows(
     )
 
 
-def _pulses(marks: list[_Mark], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
+def _pulses(marks: list[_Mark], y: float, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
     """A diamond on every pulse day; the round's dose per day written once, above its
     middle day, when it has room."""
     xs, custom, text = [], [], []
@@ -396,7 +397,7 @@ def _pulses(marks: list[_Mark], y: int, colour: str, axis: TimeAxis, theme: Them
     return [_marks(x, y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)]
 
 
-def _singles(marks: list[_Mark], y: int, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
+def _singles(marks: list[_Mark], y: float, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
     """A single administration (an infusion) is a dot on its day, labelled with its dose
     when it has room."""
     if not marks:
@@ -418,7 +419,7 @@ def _singles(marks: list[_Mark], y: int, colour: str, axis: TimeAxis, theme: The
 
 def _marks(
     x,
-    y: int,
+    y: float,
     text: list[str],
     hover: list[str],
     symbol: str,
@@ -431,7 +432,7 @@ def _marks(
     return dict(
         type="scatter",
         x=x,
-        y=[y + _MARK_DROP] * len(text),
+        y=[y] * len(text),
         mode="markers+text",
         text=strings(text),
         textposition="top center",
@@ -451,21 +452,23 @@ def _marks(
 
 
 def course_traces(
-    case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme, y: int
-) -> list[dict]:
-    """Interval events (fever, a stay in intensive care) as grey bars in their own lane."""
+    case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme, px_per_day: float
+) -> tuple[list[dict], int]:
+    """Interval events (fever, a stay in intensive care) as grey bars in the course lane,
+    each named beside its start (or before its end near the right edge). Events whose
+    bars or names would overlap go on rows of their own. Returns traces and rows."""
     e = case.events
     shown = (e["end"].notna() & (e["end"] + DAY > axis.start) & (e["start"] < axis.end)).to_numpy()
     if not shown.any():
-        return []
+        return [], 0
     start, end = e["start"].to_numpy()[shown], e["end"].to_numpy()[shown]
     labels, notes = e["label"].to_numpy()[shown].tolist(), e["note"].to_numpy()[shown].tolist()
     day = np.timedelta64(1, "D")
-    base, length = axis.span(start.astype("datetime64[D]"), end.astype("datetime64[D]") + day)
+    first, last = start.astype("datetime64[D]"), end.astype("datetime64[D]") + day
+    base, length = axis.span(first, last)
     hover = [
-        f"<b>{escape(label)}</b><br>{first} to {last}"
-        + (f"<br><i>{escape(note)}</i>" if note else "")
-        for label, note, first, last in zip(
+        f"<b>{escape(label)}</b><br>{a} to {b}" + (f"<br><i>{escape(note)}</i>" if note else "")
+        for label, note, a, b in zip(
             labels,
             notes,
             axis.whens(start, options.hide_dates),
@@ -473,17 +476,60 @@ def course_traces(
             strict=True,
         )
     ]
-    text = [escape(label) for label in labels]
+    rows, at_end = _course_rows(first, last, labels, axis, theme, px_per_day)
     template = "%{customdata}<extra></extra>"
-    return [
-        _lane_bar(base, length, y, COURSE_LANE, "#BBBBBB", 1, text, INK, hover, template, theme)
-    ]
+    bar = _lane_bar(
+        base, length, 0, COURSE_LANE, "#BBBBBB", 1, [""] * len(labels), INK, hover, template, theme
+    )
+    bar["y"] = [r + 0.5 for r in rows]
+    x_start, x_end = (
+        axis.x(np.maximum(first, axis.start.to_datetime64())),
+        axis.x(np.minimum(last, axis.end.to_datetime64())),
+    )
+    names = dict(
+        type="scatter",
+        mode="text",
+        x=[b if flip else a for a, b, flip in zip(x_start, x_end, at_end, strict=True)],
+        y=[r + 0.5 for r in rows],
+        text=strings([escape(label) for label in labels]),
+        textposition=["middle left" if flip else "middle right" for flip in at_end],
+        textfont={"size": theme.small, "color": INK},
+        customdata=strings(hover),
+        hovertemplate=template,
+        showlegend=False,
+        name=COURSE_LANE,
+        cliponaxis=False,
+    )
+    return [bar, names], max(rows) + 1
+
+
+def _course_rows(
+    first: np.ndarray,
+    last: np.ndarray,
+    labels: list[str],
+    axis: TimeAxis,
+    theme: Theme,
+    px_per_day: float,
+) -> tuple[list[int], list[bool]]:
+    """Each interval event's row in the course lane, so that no two bars and no two names
+    overlap, and whether its name ends at its bar's end (near the right edge)."""
+    plot_px = axis.span_days * px_per_day
+    begin = np.array([_days(axis, t) for t in first]) * px_per_day
+    finish = np.array([_days(axis, t) for t in last]) * px_per_day
+    width = np.array([_text_px(label, theme.small) for label in labels])
+    at_end = (begin + width > plot_px).tolist()
+    left = np.where(at_end, np.minimum(begin, finish - width), begin)
+    right = np.maximum(finish, left + width)
+    order = np.argsort(left, kind="stable")
+    rows = np.empty(len(labels), dtype=int)
+    rows[order] = stagger(left[order].tolist(), (right - left)[order].tolist(), 4.0)
+    return rows.tolist(), at_end
 
 
 def _lane_bar(
     base,
     length,
-    y: int,
+    y: float,
     name: str,
     colour: str,
     outline: float,
@@ -515,23 +561,70 @@ def _lane_bar(
     )
 
 
-def class_bands(table: pd.DataFrame) -> list[tuple[int, int]]:
-    """(first lane, last lane) of each class present, in lane order."""
-    groups = table.groupby("class_label", sort=False)
-    return [(int(g.index.min()), int(g.index.max())) for _, g in groups]
+# A class header's slot above its first lane, in lanes: its small text needs less room.
+HEADER_LANES = 0.7
+# A lane whose markers carry a dose label is twice as tall: the label above the marker,
+# the bars and markers in its lower half, so the label stands clear of the lane's bars.
+TALL_LANES = 1.8
+_TALL_DROP = 0.4  # where a tall lane's marks sit below its centre, in lanes
 
 
-def lane_ticks(table: pd.DataFrame, has_course: bool, theme: Theme) -> tuple[list[int], list[str]]:
-    """Lane names; the first lane of each class also names its class, small, above."""
-    first = ~table["class_label"].duplicated()
-    labels = [
-        (
-            f"<span style='font-size:{theme.small - 1}px;color:#666666'>{escape(c.upper())}</span><br>"
-            if is_first
-            else ""
-        )
-        + escape(name)
-        for name, c, is_first in zip(table["label"], table["class_label"], first, strict=True)
-    ]
-    labels = ([COURSE_LANE] if has_course else []) + labels
-    return list(range(len(labels))), labels
+@dataclass(frozen=True)
+class LaneLayout:
+    """Where each lane sits on the lanes panel's y axis (0 at the top, in lanes)."""
+
+    ys: list[float]  # each drug lane's marks, top to bottom (the table's order)
+    ticks: tuple[list[float], list[str]]  # y and text of each lane name and class header
+    bands: list[tuple[float, float]]  # (top, bottom) of each class, headers included
+    extent: float  # the panel's height, in lanes
+
+
+def _class_header(label: str, theme: Theme) -> str:
+    return (
+        f"<span style='font-size:{theme.small - 1}px;color:#666666'>{escape(label.upper())}</span>"
+    )
+
+
+def lane_layout(table: pd.DataFrame, course_rows: int, tall: set[str], theme: Theme) -> LaneLayout:
+    """Lanes top to bottom: the clinical course (``course_rows`` rows), then each class's
+    header on a slot of its own (never printed over a lane name), then its drugs' lanes,
+    ``tall`` ones (drugs with labelled markers) ``TALL_LANES`` tall."""
+    tick_y: list[float] = []
+    tick_text: list[str] = []
+    if course_rows:
+        tick_y.append(course_rows / 2)
+        tick_text.append(COURSE_LANE)
+    top = float(course_rows)
+    ys: list[float] = []
+    bands: list[tuple[float, float]] = []
+    first_of_class = ~table["class_label"].duplicated()
+    class_top = top
+    for drug, name, klass, first in zip(
+        table["drug"], table["label"], table["class_label"], first_of_class, strict=True
+    ):
+        if first:
+            if ys:
+                bands.append((class_top, top))
+            class_top = top
+            tick_y.append(top + HEADER_LANES / 2)
+            tick_text.append(_class_header(klass, theme))
+            top += HEADER_LANES
+        height = TALL_LANES if drug in tall else 1.0
+        y = top + height / 2 + (_TALL_DROP if drug in tall else 0.0)
+        ys.append(y)
+        tick_y.append(y)
+        tick_text.append(escape(name))
+        top += height
+    if ys:
+        bands.append((class_top, top))
+    return LaneLayout(ys, (tick_y, tick_text), bands, top)
+
+
+def labelled_lanes(traces: list[dict], table: pd.DataFrame, ys: list[float]) -> set[str]:
+    """Drugs whose markers (pulse rounds, single doses) carry a label: their lanes are tall."""
+    labelled = {
+        t["y"][0]
+        for t in traces
+        if t.get("mode") == "markers+text" and len(t["y"]) and any(str(x) for x in t["text"])
+    }
+    return {drug for drug, y in zip(table["drug"], ys, strict=True) if y in labelled}

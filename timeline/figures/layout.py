@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .axis import TimeAxis
 from .theme import (
     CRITERIA_BAND,
@@ -24,11 +26,6 @@ from .theme import (
 )
 
 PAGE_WIDTH = 1000  # px assumed for the page's figure (a 1366-px laptop with the sidebar open)
-_GAP_PX = 30  # between panels: room for each panel's title
-# Below this a slide's panels get too thin to read; a figure with more panels than
-# fit grows taller than the slide instead of dropping any the user chose.
-_MIN_SLIDE_SCALE = 0.55  # lab panels stay at least 52 pt tall
-_AXIS_TITLE_PX = 52  # tick labels and the axis title under the bottom panel
 
 
 # --- axis names --------------------------------------------------------------
@@ -66,14 +63,14 @@ def _left_px(theme: Theme) -> int:
     return theme.font_size * 10
 
 
-def _right_px(theme: Theme) -> int:
+def right_px(theme: Theme) -> int:
     """Room for threshold labels and the ongoing arrow, in proportion to the text."""
     return theme.small * 8
 
 
 def plot_width_px(theme: Theme) -> int:
     """Width of the panels themselves: the figure less the margins."""
-    return (theme.width or PAGE_WIDTH) - _left_px(theme) - _right_px(theme)
+    return (theme.width or PAGE_WIDTH) - _left_px(theme) - right_px(theme)
 
 
 # --- rows, top to bottom -------------------------------------------------------
@@ -88,40 +85,96 @@ class Frame:
     bottom: int
 
 
-def _frame(theme: Theme, wanted: float, gaps: int, top: int, bottom: int) -> tuple[Frame, float]:
-    """The figure's frame, and the scale of the rows' wanted heights that fills it."""
-    if not theme.height:  # the screen grows with the rows
-        return Frame(int(wanted + gaps + top + bottom), top, bottom), 1.0
-    scale = (theme.height - top - bottom - gaps) / wanted
-    if scale < _MIN_SLIDE_SCALE:  # more panels than a slide holds: taller, never illegible
-        height = int(wanted * _MIN_SLIDE_SCALE + gaps + top + bottom)
-        return Frame(height, top, bottom), _MIN_SLIDE_SCALE
-    return Frame(theme.height, top, bottom), scale
+def line_px(font: float) -> float:
+    """The height one line of text takes (Open Sans: ascent and descent, 1.36 em), and a
+    little air."""
+    return font * 1.4 + 1
+
+
+def _fit(wanted: list[float], least: list[float], room: float) -> list[float]:
+    """Row heights filling ``room`` in proportion to ``wanted``, none below its ``least``;
+    the least of each when even they do not fit (the figure then grows)."""
+    fixed = [False] * len(wanted)
+    while True:
+        free = sum(w for w, f in zip(wanted, fixed, strict=True) if not f)
+        spare = room - sum(m for m, f in zip(least, fixed, strict=True) if f)
+        if free <= 0 or spare <= 0:
+            return list(least)
+        scale = spare / free
+        short = [
+            i
+            for i, (w, m) in enumerate(zip(wanted, least, strict=True))
+            if not fixed[i] and w * scale < m
+        ]
+        if not short:
+            return [m if f else w * scale for w, m, f in zip(wanted, least, fixed, strict=True)]
+        for i in short:
+            fixed[i] = True
+
+
+# A slide keeps its documented size (the deck's pictures, the sizes' pixel counts) while
+# its rows get at least this share of the height they want, even below what they need:
+# lane names may then touch. Below it the figure grows taller than the slide. Splitting
+# such a figure across slides (export.py) would let every slide keep its rows' needs.
+_KEEP_SLIDE = 0.35
 
 
 def place_rows(
     heights: list[float],
+    least: list[float],
+    gaps: list[float],
     theme: Theme,
     axis: TimeAxis,
-    label_rows: int,
-    legend_entries: int,
-    lift: int,
-) -> tuple[dict[str, dict], Frame]:
-    """Each row's x and y axes (vertical domains from the rows' heights in px), and the
-    frame: the screen grows with the rows, a slide fits its fixed height."""
-    top = 16 + lift + label_rows * (theme.small + 7)
-    bottom = _AXIS_TITLE_PX + _legend_rows(legend_entries, theme) * (theme.small + 11) + 6
-    gaps = _GAP_PX * (len(heights) - 1)
-    frame, scale = _frame(theme, sum(heights), gaps, top, bottom)
+    top: int,
+    bottom: int,
+) -> tuple[dict[str, dict], Frame, list[float]]:
+    """Each row's x and y axes, the frame and each row's height in px.
+
+    ``heights`` are what each row wants, ``least`` what it needs to show what it must
+    (lane names apart, a doubling on a log panel), ``gaps`` the room above each row (its
+    title and notes). A slide fills its height, growing taller only when the rows'
+    needs do not fit it; the screen takes what the rows want.
+    """
+    if theme.height:
+        room = theme.height - top - bottom - sum(gaps[1:])
+        if sum(least) > room >= _KEEP_SLIDE * sum(heights):
+            # the documented slide size wins over the rows' needs while the rows keep
+            # _KEEP_SLIDE of what they want (the deck's pictures are its size); below
+            # that the figure grows (see README, "The figures")
+            least = [m * room / sum(least) for m in least]
+        px = _fit(heights, least, room)
+    else:
+        px = [max(w, m) for w, m in zip(heights, least, strict=True)]
+    height = int(sum(px) + sum(gaps[1:]) + top + bottom + 0.999)
+    if theme.height:
+        height = max(height, theme.height)
+    frame = Frame(height, top, bottom)
     plot = frame.height - top - bottom
     axes: dict[str, dict] = {}
     y = 1.0
-    for i, wanted in enumerate(heights, start=1):
-        h = wanted * scale / plot
-        axes[axis_key("y", i)] = {"domain": [max(y - h, 0.0), y], "anchor": axis_ref("x", i)}
-        axes[axis_key("x", i)] = _x_axis(i, len(heights), axis, theme)
-        y -= h + _GAP_PX / plot
-    return axes, frame
+    for i, h in enumerate(px, start=1):
+        if i > 1:
+            y -= gaps[i - 1] / plot
+        axes[axis_key("y", i)] = {"domain": [max(y - h / plot, 0.0), y], "anchor": axis_ref("x", i)}
+        axes[axis_key("x", i)] = _x_axis(i, len(px), axis, theme)
+        y -= h / plot
+    return axes, frame, px
+
+
+def _standoff(theme: Theme) -> int:
+    """Between the Day tick labels and the axis title (plotly.js measures the labels a
+    little short on small text: 6 px let a journal's title touch them)."""
+    return 6 + (theme.small if theme.small < 10 else 0)
+
+
+def bottom_px(theme: Theme, legend_entries: int, key_lines: int) -> int:
+    """Room under the bottom panel: tick labels and the axis title, the events' key
+    (``key_lines`` lines), the legend."""
+    axis = 2 * line_px(theme.small) + _standoff(theme) + 4
+    key = key_lines * line_px(theme.small) + (6 if key_lines else 0)
+    # plotly.js gives a legend row at least 19 px, whatever its text's size
+    legend = _legend_rows(legend_entries, theme) * max(line_px(theme.small) + 4, 19)
+    return int(axis + key + legend + 6)
 
 
 def _x_axis(i: int, rows: int, axis: TimeAxis, theme: Theme) -> dict:
@@ -131,30 +184,55 @@ def _x_axis(i: int, rows: int, axis: TimeAxis, theme: Theme) -> dict:
         x["matches"] = "x"
     x |= {"range": axis.range(), "type": "linear" if axis.days else "date", **_day_ticks(axis)}
     if i == rows:
-        x["title"] = {"text": axis.title, "font": {"size": theme.small}, "standoff": 6}
+        x["title"] = {
+            "text": axis.title,
+            "font": {"size": theme.small},
+            "standoff": _standoff(theme),
+        }
     return x
 
 
+# Round steps between Day ticks: days, weeks, months, then whole years (365 days each).
+_DAY_STEPS = (1, 2, 7, 14, 28, 56, 91, 182, 365)
+
+
+def day_step(span_days: float) -> int:
+    """A round step between Day ticks giving 20 ticks at most, for any span: a week to a
+    year, then a round number of years (1, 2, 5, 10, 20, 50 ... times 365 days)."""
+    for step in _DAY_STEPS:
+        if span_days / step <= 20:
+            return step
+    years = span_days / 365 / 20  # a record of two centuries is still drawn
+    magnitude = 10 ** max(int(np.floor(np.log10(years))), 0)
+    for factor in (1, 2, 5, 10):
+        if years <= factor * magnitude:
+            return 365 * factor * magnitude
+    return 365 * 10 * magnitude  # unreachable: years <= 10 * magnitude
+
+
 def _day_ticks(axis: TimeAxis) -> dict:
-    """A round step between Day ticks (1 day to a year), 20 ticks at most."""
+    """A round step between Day ticks (see ``day_step``), 20 ticks at most."""
     if not axis.days:
         return {}
-    step = next(s for s in (1, 2, 7, 14, 28, 56, 91, 182, 365) if axis.span_days / s <= 20)
-    return {"tick0": 0, "dtick": step}
+    return {"tick0": 0, "dtick": day_step(axis.span_days)}
 
 
 # --- legend --------------------------------------------------------------------
 
 
 def _legend_entry_px(theme: Theme) -> int:
-    # room for about 21 characters ("MAS 2016 fever + labs"): a longer name runs into the next
-    return theme.small * 12
+    # room for 21 characters ("MAS 2016 fever + labs") at 0.6 em, the symbol not included
+    return int(theme.small * 12.6)
+
+
+_LEGEND_SYMBOL_PX = 46  # plotly.js: the symbol's 40 px and the gap between entries
 
 
 def _legend_rows(entries: int, theme: Theme) -> int:
-    """How many rows the horizontal legend takes (each entry: symbol + fixed width)."""
-    plot_width = (theme.width or PAGE_WIDTH) - 10 - _right_px(theme)
-    per_row = max(int(plot_width // (_legend_entry_px(theme) + 60)), 1)  # symbol and gaps too
+    """How many rows the horizontal legend takes (plotly.js wraps it near the panels'
+    right edge)."""
+    width = (theme.width or PAGE_WIDTH) - 10 - right_px(theme)
+    per_row = max(int(width // (_legend_entry_px(theme) + _LEGEND_SYMBOL_PX)), 1)
     return -(-entries // per_row)
 
 
@@ -270,6 +348,7 @@ def legend_traces(
 def _legend_style(theme: Theme) -> dict:
     return {
         "orientation": "h",
+        "xref": "container",  # across the whole figure, not only the panels
         "x": 0,
         "xanchor": "left",
         # at the foot of the figure, below the axis title whatever plotly.js places it
@@ -318,7 +397,7 @@ def frame_layout(theme: Theme, frame: Frame) -> dict:
         "height": frame.height,
         "width": theme.width,
         "font": {"family": FONT, "size": theme.font_size, "color": INK},
-        "margin": {"l": 10, "r": _right_px(theme), "t": frame.top, "b": frame.bottom},
+        "margin": {"l": 10, "r": right_px(theme), "t": frame.top, "b": frame.bottom},
         "barmode": "overlay",
         "bargap": 0,
         "hovermode": "closest",

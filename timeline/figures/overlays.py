@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import NamedTuple
 
 import numpy as np
@@ -12,8 +11,9 @@ from .. import catalogue as cat
 from ..derive import DAY
 from ..derive.criteria import Which, criteria_periods, mas_2016_days
 from ..model import Case
+from .arrays import escape
 from .axis import TimeAxis
-from .layout import CRITERIA_COLOURS, CRITERIA_NAMES, axis_ref
+from .layout import CRITERIA_COLOURS, CRITERIA_NAMES, axis_ref, line_px
 from .options import FigureOptions
 from .theme import EVENT_LINE, INK, MUTED, Theme
 
@@ -28,6 +28,7 @@ class EventMark(NamedTuple):
     kind: str  # "event" (the case's own) or "drug" (a start or stop)
     row: int  # label row above the panels, 0 the lowest
     flip: bool  # near the right edge: the label ends at its line
+    number: str = ""  # its number in the key, when the events are numbered
 
 
 def _point_events(events: pd.DataFrame) -> list[tuple]:
@@ -105,23 +106,80 @@ def stagger(left: list[float], widths: list[float], gap: float) -> list[int]:
     return rows
 
 
+# Event names above the panels take at most this many rows; more would push the panels
+# down (eight rows took a fifth of a slide), so the events are numbered and named in a key.
+MAX_LABEL_ROWS = 3
+
+
+def _text_px(text: str, font: float) -> float:
+    """A text's width estimate: 0.6 em a character (Open Sans averages 0.55), and air."""
+    return len(text) * font * 0.6 + 6
+
+
+def _label_rows(
+    px: np.ndarray, texts: list[str], font: float, plot_px: float, right_px: float
+) -> tuple[list[int], list[bool]] | None:
+    """Each text's row above the panels and whether it ends at its line (near the right
+    edge); None when one fits neither way inside the figure."""
+    widths = np.array([_text_px(t, font) for t in texts])
+    flip = px + widths > plot_px + right_px
+    if (flip & (px - widths < 0)).any():  # would be cut at the left edge either way
+        return None
+    left = np.where(flip, px - widths, px)
+    order = np.argsort(left, kind="stable")
+    rows = np.empty(len(texts), dtype=int)
+    rows[order] = stagger(left[order].tolist(), widths[order].tolist(), gap=8)
+    return rows.tolist(), flip.tolist()
+
+
 def event_marks(
-    events: pd.DataFrame, axis: TimeAxis, theme: Theme, plot_px: float
+    events: pd.DataFrame, axis: TimeAxis, theme: Theme, plot_px: float, right_px: float = 0
 ) -> list[EventMark]:
-    """Each event's x, label, kind and label row: rows stacked so no two labels overlap."""
+    """Each event's x, label, kind and label row: rows stacked so no two labels overlap.
+
+    When the names would take more than ``MAX_LABEL_ROWS`` rows (or one would be cut at
+    an edge), each event is numbered in time order and the numbers stand in their rows;
+    ``event_key`` names them.
+    """
     if events.empty:
         return []
     px = ((events["time"] - axis.start) / (axis.end - axis.start) * plot_px).to_numpy()
-    widths = np.array([len(label) * theme.small * 0.6 + 4 for label in events["label"]])
-    flip = px + widths > plot_px  # near the right edge, the label ends at its line
-    left = np.where(flip, px - widths, px)
-    order = np.argsort(left, kind="stable")
-    rows = np.empty(len(events), dtype=int)
-    rows[order] = stagger(left[order].tolist(), widths[order].tolist(), gap=8)
+    labels = events["label"].tolist()
+    placed = _label_rows(px, labels, theme.small, plot_px, right_px)
+    numbers = [""] * len(labels)
+    if placed is None or max(placed[0]) + 1 > MAX_LABEL_ROWS:
+        numbers = [str(i) for i in range(1, len(labels) + 1)]
+        placed = _label_rows(px, numbers, theme.small, plot_px, right_px + plot_px)
+        assert placed is not None, "a number flips to the left only past the right margin"
+    rows, flip = placed
     xs = axis.x(events["time"])
     xs = xs.tolist() if axis.days else xs
-    marks = zip(xs, events["label"], events["kind"], rows.tolist(), flip.tolist(), strict=True)
+    marks = zip(xs, labels, events["kind"], rows, flip, numbers, strict=True)
     return [EventMark(*mark) for mark in marks]
+
+
+def event_key(marks: list[EventMark], width_px: float, font: float) -> list[str]:
+    """The numbered events' names, as lines of text no wider than ``width_px`` (wrapped
+    between words): '1 Admission   2 MAS onset · Ciclosporin start ...'. Empty when the
+    events are named on the figure itself."""
+    words: list[tuple[str, str]] = [("Events", "Events")]  # (as measured, as written)
+    for m in marks:
+        if m.number:
+            words.append((f"   {m.number}", f"   <b>{m.number}</b>"))
+            words += [(f" {w}", f" {escape(w)}") for w in m.label.split()]
+    if len(words) == 1:
+        return []
+    lines: list[str] = []
+    shown = width_px  # the width of the line so far: the first word starts a line
+    for measured, written in words:
+        width = _text_px(measured, font) - 6
+        if shown + width > width_px:
+            lines.append(written.lstrip())
+            shown = width
+        else:
+            lines[-1] += written
+            shown += width
+    return lines
 
 
 def event_label_rows(marks: list[EventMark]) -> int:
@@ -152,11 +210,13 @@ def event_lines(marks: list[EventMark]) -> list[dict]:
 
 
 def event_labels(marks: list[EventMark], theme: Theme, lift: int) -> list[dict]:
-    """Each event's label above the panels, in its row, ``lift`` px higher still."""
-    line_height = theme.small + 7
+    """Each event's label (or number) above the panels, in its row, ``lift`` px higher."""
+    line_height = line_px(theme.small)
     return [
         {
-            "text": escape(mark.label),
+            "text": mark.number or escape(mark.label),
+            # a number's event is named in the key and in its hover
+            **({"hovertext": escape(mark.label)} if mark.number else {}),
             "x": mark.x,
             "xref": "x",
             "y": 1,
@@ -165,7 +225,11 @@ def event_labels(marks: list[EventMark], theme: Theme, lift: int) -> list[dict]:
             "xanchor": "right" if mark.flip else "left",
             "yshift": 4 + lift + mark.row * line_height,
             "showarrow": False,
-            "font": {"size": theme.small, "color": INK if mark.kind == "event" else MUTED},
+            "font": {
+                "size": theme.small,
+                "color": INK if mark.kind == "event" else MUTED,
+                "weight": "bold" if mark.number else "normal",
+            },
         }
         for mark in marks
     ]
@@ -226,8 +290,13 @@ def _in_window(x: float | str, axis: TimeAxis) -> bool:
     return lo <= x <= hi
 
 
-def _note(text: str, x: float | str, i: int, theme: Theme) -> dict:
-    """A note in a yellow box, its arrow pointing down into the top of row i."""
+_NOTE_ARROW_PX = 12  # from a note's box down to the top of its panel
+_NOTE_PAD_PX = 4  # the box's padding and border, each side
+
+
+def _note(text: str, x: float | str, i: int, above: float, shift: float, theme: Theme) -> dict:
+    """A note in a yellow box ``above`` px over row i, its arrow pointing down into the
+    top of the panel; ``shift`` px sideways keeps the box inside the panel's width."""
     return {
         "text": escape(text),
         "x": x,
@@ -236,24 +305,69 @@ def _note(text: str, x: float | str, i: int, theme: Theme) -> dict:
         "yref": f"{axis_ref('y', i)} domain",
         "showarrow": True,
         "arrowhead": 2,
-        "ax": 0,
-        "ay": -22,
+        "ax": shift,
+        "ay": -above,
         "font": {"size": theme.small, "color": INK},
         "bgcolor": "rgba(255, 243, 176, 0.95)",
         "bordercolor": "#B59B00",
         "borderwidth": 1,
+        "borderpad": 2,
         "yanchor": "bottom",
     }
 
 
-def note_arrows(notes: tuple, row_of: dict[str, int], axis: TimeAxis, theme: Theme) -> list[dict]:
-    """The user's notes (day, text, panel) in the window: an arrow into the named panel
-    (``row_of``: panel name to row), the top one when the panel is not shown."""
-    arrows = []
+def title_px(theme: Theme) -> float:
+    """The height a panel's title takes above it."""
+    return line_px(theme.small) + 4
+
+
+def note_line_px(theme: Theme) -> float:
+    """The height of one row of notes: the text and its box."""
+    return line_px(theme.small) + 2 * _NOTE_PAD_PX
+
+
+def notes_in_window(notes: tuple, axis: TimeAxis) -> list[tuple[float | str, str, str]]:
+    """(x, text, panel) of each note with text, in the window."""
+    shown = []
     for day, text, panel in notes:
         if not text or pd.isna(day):
             continue
         x = axis.x(axis.anchor + float(day) * DAY)
         if _in_window(x, axis):
-            arrows.append(_note(str(text), x, row_of.get(panel) or 1, theme))
-    return arrows
+            shown.append((x, str(text), panel))
+    return shown
+
+
+def _x_px(x: float | str, axis: TimeAxis, plot_px: float) -> float:
+    when = axis.anchor + float(x) * DAY if axis.days else pd.Timestamp(x)
+    return (when - axis.start) / (axis.end - axis.start) * plot_px
+
+
+def place_notes(
+    notes: list[tuple[float | str, str, str]],
+    row_of: dict[str, int],
+    axis: TimeAxis,
+    theme: Theme,
+    plot_px: float,
+    titled: set[int],
+) -> tuple[list[dict], dict[int, float]]:
+    """The notes' boxes, each over the panel it names (the top one when that is not shown),
+    above its title (rows in ``titled`` have one), stacked in rows so that no two overlap;
+    and how much room the notes take above each panel (the figure makes room for them)."""
+    by_panel: dict[int, list[tuple[float, float, str, float | str, float]]] = {}
+    for x, text, panel in notes:
+        width = _text_px(text, theme.small) + 2 * _NOTE_PAD_PX
+        centre = _x_px(x, axis, plot_px)
+        left = min(max(centre - width / 2, 0.0), max(plot_px - width, 0.0))  # inside the panel
+        by_panel.setdefault(row_of.get(panel) or 1, []).append((left, width, text, x, centre))
+    boxes: list[dict] = []
+    rows_above: dict[int, float] = {}
+    for i, placed in by_panel.items():
+        placed.sort(key=lambda n: n[0])
+        rows = stagger([n[0] for n in placed], [n[1] for n in placed], gap=6)
+        base = _NOTE_ARROW_PX + (title_px(theme) if i in titled else 0)
+        rows_above[i] = base + (max(rows) + 1) * note_line_px(theme)
+        for (left, width, text, x, centre), row in zip(placed, rows, strict=True):
+            shift = left + width / 2 - centre
+            boxes.append(_note(text, x, i, base + row * note_line_px(theme), shift, theme))
+    return boxes, rows_above

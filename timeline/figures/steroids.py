@@ -11,6 +11,7 @@ from ..numbers import significant
 from ..text import mg_text
 from .arrays import strings
 from .axis import TimeAxis
+from .layout import plot_width_px
 from .options import FigureOptions
 from .theme import Theme
 
@@ -68,11 +69,19 @@ def _course_trace(
 
 
 def _pulse_trace(
-    date: np.ndarray, mg: np.ndarray, y: float, hover: list[str], axis: TimeAxis, theme: Theme
+    date: np.ndarray,
+    mg: np.ndarray,
+    y: float,
+    hover: list[str],
+    axis: TimeAxis,
+    theme: Theme,
+    px_per_day: float,
 ) -> dict:
     """Pulse days as triangles at height ``y``, labelled with the methylprednisolone dose."""
     rounds = np.cumsum(np.diff(date, prepend=date[:1] - 2 * _DAY) != _DAY)  # consecutive days
-    text, position = _pulse_labels(mg, rounds)
+    since = np.asarray(date, dtype="datetime64[ns]") - axis.start.to_datetime64()
+    x_px = (since + np.timedelta64(12, "h")) / _DAY * px_per_day
+    text, position = _pulse_labels(mg, rounds, x_px, theme.small)
     return dict(
         type="scatter",
         x=axis.x(date + np.timedelta64(12, "h")),
@@ -118,7 +127,15 @@ def steroid_traces(
     if pulse.any():
         pulse_hover = [hover[i] for i in np.flatnonzero(pulse)]
         traces.append(
-            _pulse_trace(date[pulse], pulse_mg[pulse], top * 0.9, pulse_hover, axis, theme)
+            _pulse_trace(
+                date[pulse],
+                pulse_mg[pulse],
+                top * 0.8,
+                pulse_hover,
+                axis,
+                theme,
+                plot_width_px(theme) / axis.span_days,
+            )
         )
     return traces, [0, top], unit
 
@@ -129,19 +146,26 @@ def _highest(values: np.ndarray) -> float:
     return float(known.max()) if len(known) else np.nan
 
 
-def _pulse_labels(mg: np.ndarray, run: np.ndarray) -> tuple[list[str], str]:
+def _pulse_labels(
+    mg: np.ndarray, run: np.ndarray, x_px: np.ndarray, font: float
+) -> tuple[list[str], str]:
     """Labels for pulse days: one 'MP 1 g/day, off scale' after the last round when every
     pulse day had one dose (rounds are often days apart: labels per round would collide),
-    else each round's dose under its middle day."""
+    else each round's dose under its middle day (``x_px`` across the panel) where it
+    has room: a label that would run into the one before it or off the panel's left
+    edge is left to the hover."""
     if (mg == mg[0]).all():
         text = [""] * len(mg)
         text[-1] = f"MP {mg_text(significant(mg[0]))}/day, off scale"
         return text, "middle right"
-    text = []
+    text = [""] * len(mg)
+    free_from = 0.0  # px: where the next label may begin
     for r in np.unique(run):
         days = np.flatnonzero(run == r)
-        text += [
-            f"MP {mg_text(significant(mg[d]))}" if i == len(days) // 2 else ""
-            for i, d in enumerate(days)
-        ]
+        middle = days[len(days) // 2]
+        label = f"MP {mg_text(significant(mg[middle]))}"
+        half = (len(label) * font * 0.6 + 6) / 2
+        if x_px[middle] - half >= free_from:
+            text[middle] = label
+            free_from = x_px[middle] + half + 4
     return text, "bottom center"
