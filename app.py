@@ -19,7 +19,7 @@ from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
 from timeline.derive import DAY, reanchor, window_end, window_start
 from timeline.derive.summary import case_summary, default_treatment, window_presets
-from timeline.export import as_on_screen, export_files
+from timeline.export import as_on_screen, download, download_name
 from timeline.figures import FigureOptions, build_figure
 from timeline.figures.labs import default_labs
 from timeline.figures.options import ThemeName
@@ -358,22 +358,33 @@ def _downloads(case: Case, notes: pd.DataFrame) -> None:
     )
 
 
-_EXPORTS = {  # button label: (format, file name of what is on screen, MIME type)
+_EXPORTS = {  # button label: (format, MIME type)
     "Slides (.pptx)": (
         "pptx",
-        None,
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
-    "Image (.png)": ("png", "timeline.png", "image/png"),
-    "Vector image (.svg)": ("svg", "timeline.svg", "image/svg+xml"),
-    "PDF (.pdf)": ("pdf", "timeline.pdf", "application/pdf"),
-    "Interactive page (.html)": ("html", "timeline.html", "text/html"),
-    "Figure data (.json)": ("json", "timeline.json", "application/json"),
+    "Handout (.pdf, A4)": ("handout", "application/pdf"),
+    "Image (.png)": ("png", "image/png"),
+    "Vector image (.svg)": ("svg", "image/svg+xml"),
+    "PDF (.pdf)": ("pdf", "application/pdf"),
+    "Interactive page (.html)": ("html", "text/html"),
+    "Figure data (.json)": ("json", "application/json"),
 }
+_STORY_DECK = (
+    "Story deck (.pptx)",
+    ("story", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+)
 
 
-def _exports(case: Case, options: FigureOptions, treatment: str | None) -> None:
-    """Download what is on screen (window, lanes, labs, axis, notes) in every format."""
+def _exports(
+    case: Case,
+    options: FigureOptions,
+    treatment: str | None,
+    told: tuple[Case, FigureOptions] | None = None,
+) -> None:
+    """Download what is on screen (window, lanes, labs, axis, notes) in every format; in
+    story mode (``told``: the whole case and the page's options), the story deck too:
+    one slide per step."""
     st.subheader("Export what is on screen", anchor=False)
     size = st.selectbox(
         "Size",
@@ -383,17 +394,20 @@ def _exports(case: Case, options: FigureOptions, treatment: str | None) -> None:
     )
     sized = as_on_screen(case, options)
 
-    def build(fmt: str, name: str | None) -> bytes:
-        files = export_files(case, sized, [fmt], size, dt.datetime.now(dt.UTC), treatment)
-        return files[name] if name else next(iter(files.values()))
+    def build(fmt: str) -> bytes:
+        if fmt == "story" and told is not None:  # every step, from the whole case
+            whole, chosen = told
+            story_deck = as_on_screen(whole, chosen)
+            return download(whole, story_deck, fmt, size, dt.datetime.now(dt.UTC), treatment)[1]
+        return download(case, sized, fmt, size, dt.datetime.now(dt.UTC), treatment)[1]
 
-    columns = st.columns(len(_EXPORTS))
-    for column, (label, (fmt, name, mime)) in zip(columns, _EXPORTS.items(), strict=True):
-        file_name = name or f"{case.info.id}.pptx"
+    exports = list(_EXPORTS.items()) + ([_STORY_DECK] if told is not None else [])
+    columns = st.columns(len(exports))
+    for column, (label, (fmt, mime)) in zip(columns, exports, strict=True):
         column.download_button(
             label,
-            data=functools.partial(build, fmt, name),
-            file_name=file_name,
+            data=functools.partial(build, fmt),
+            file_name=download_name(case, fmt),
             mime=mime,
             key=f"export_{fmt}",
         )
@@ -538,10 +552,12 @@ def main() -> None:
     else:
         edited = case.annotations
     _downloads(full, edited)
-    on_screen = dataclasses.replace(options, annotations=notes_from_editor(edited))
-    if step is not None:
-        on_screen = story.story_options(full, on_screen, step)
-    _exports(shown, on_screen, treatment)
+    with_notes = dataclasses.replace(options, annotations=notes_from_editor(edited))
+    if step is None:
+        _exports(shown, with_notes, treatment)
+    else:
+        on_screen = story.story_options(full, with_notes, step)
+        _exports(shown, on_screen, treatment, told=(full, with_notes))
     _tabs(shown, options.hide_dates)
 
 

@@ -290,3 +290,14 @@ def test_day_0_is_not_named_before_its_event(bundled):
     assert "MAS" not in title
     assert story.LATER_DAY_0 in title
     assert story.as_of(moved, after).info.anchor == "MAS onset"
+
+
+def test_a_dose_change_after_the_step_is_no_stop(bundled):
+    # ciclosporin 50 mg bid to 2000-01-17 (Day 16), 75 mg bid from 2000-01-18 (Day 17):
+    # at the end of Day 16 the course goes on the next day, so it is drawn ongoing
+    cut = story.as_of(bundled, story.Step(16.0, "Day 16"))
+    rows = cut.treatments[cut.treatments["drug"] == "ciclosporin"]
+    assert rows["ongoing"].tolist() == [True]
+    figure = build_figures(cut, story.story_options(bundled, FigureOptions(), story.Step(16.0, "")))
+    labels = [a.text for a in figure["timeline"].layout.annotations]
+    assert not any("Ciclosporin stop" in str(t) for t in labels)

@@ -749,9 +749,11 @@ def export_files(
     size: str,
     exported_at: dt.datetime,
     treatment: str | None = None,
+    story: bool = False,
 ) -> dict[str, bytes]:
-    """File name to content for each requested format (images: one per sheet)."""
-    jobs = export_jobs(case, options, formats, size, exported_at, treatment)
+    """File name to content for each requested format (images: one per sheet; ``story``:
+    one per step of the story, and the story deck)."""
+    jobs = export_jobs(case, options, formats, size, exported_at, treatment, story)
     return {name: make() for name, make in jobs}
 
 

@@ -121,13 +121,30 @@ def _hidden(labs: pd.DataFrame, withheld: Iterable[Withheld]) -> np.ndarray:
 
 
 def _treatments_until(treatments: pd.DataFrame, until: pd.Timestamp) -> pd.DataFrame:
-    """Rows started before ``until``; a row still running then is drawn as ongoing."""
+    """Rows started before ``until``; a row still running then is drawn as ongoing, and so
+    is a drug's last row when its course goes on after ``until`` (a new dose from the next
+    day is no stop)."""
     t = treatments[treatments["start"] < until].copy()
     running = ~t["single"] & (t["ongoing"] | t["end"].isna() | (t["end"] >= until))
+    running |= ~t["single"] & t.index.isin(_continued(treatments, t, until))
     # an ongoing row has no end (model.py): it runs to the end of what is known
     t.loc[running, "ongoing"] = True
     t.loc[running, "end"] = pd.NaT
     return t
+
+
+def _continued(treatments: pd.DataFrame, shown: pd.DataFrame, until: pd.Timestamp) -> list:
+    """The index of each drug's last shown row whose course goes on after ``until``: the
+    drug's next row starts by the day after that row's last day."""
+    later = treatments[treatments["start"] >= until].groupby("drug", observed=True)["start"].min()
+    ends = shown.loc[~shown["single"]].dropna(subset=["end"])
+    found = []
+    for drug, rows in ends.groupby("drug", observed=True):
+        if drug in later.index:
+            last = rows["end"].idxmax()
+            if later[drug].normalize() <= rows.at[last, "end"].normalize() + DAY:
+                found.append(last)
+    return found
 
 
 def _events_until(events: pd.DataFrame, until: pd.Timestamp) -> pd.DataFrame:
