@@ -75,6 +75,15 @@ class ProblemCode(StrEnum):
     # numbers and lab results as written (issue 14)
     THOUSANDS_ASSUMED = auto()  # warning: '40,000' read as forty thousand, not 40.000
     AMBIGUOUS_NUMBER = auto()  # separators that could mean more than one number: '1.234,5'
+    # records from hospital systems (issue 18: timeline.fhir, timeline.flowsheet)
+    NOT_FHIR_R4 = auto()  # a .json/.ndjson file that is not a FHIR R4 resource or Bundle
+    FHIR_NOT_READ = auto()  # warning: a resource or element the import does not read
+    FHIR_KEPT_AS_OTHER = auto()  # warning: a code that maps to nothing, kept as written
+    FHIR_OPEN_ENDED = auto()  # warning: a medication with no end date, drawn as ongoing
+    FHIR_INFERRED = auto()  # warning: a date the record does not state, inferred and marked
+    FHIR_NO_TIME = auto()  # a resource with no date or time to place it on the timeline
+    READ_AS_FLOWSHEET = auto()  # warning: the labs table was a flowsheet, turned into rows
+    FLOWSHEET_AMBIGUOUS = auto()  # a flowsheet heading or date the reader will not guess at
 
 
 @dataclass(frozen=True)
