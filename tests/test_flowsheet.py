@@ -111,3 +111,21 @@ def test_pasted_text_is_read_as_a_flowsheet_preview():
     ]
     assert origins[3][0] == "pasted labs, row 2, column '2000-01-03'"
     assert not problems
+
+
+def test_preview_of_pasted_text_and_of_text_that_is_no_flowsheet():
+    from timeline.flowsheet import preview
+
+    rows, problems = preview("Date\tFerritin (ng/mL)\n2000-01-02\t1200\n")
+    assert rows[["test", "value", "unit"]].values.tolist() == [["Ferritin", "1200", "ng/mL"]]
+    assert not problems
+    rows, problems = preview("just some words\nmore words")
+    assert rows.empty
+    assert problems[0].code is ProblemCode.FLOWSHEET_AMBIGUOUS
+
+
+def test_a_long_table_missing_its_value_column_is_not_taken_for_a_flowsheet(case_folder):
+    with pytest.raises(CaseLoadError) as caught:
+        load_case(case_folder(labs="time,test,result,unit\n2000-01-02,ferritin,100,ng/mL\n"))
+    assert any(p.code is ProblemCode.MISSING_COLUMN for p in caught.value.errors)
+    assert not any(p.code is ProblemCode.READ_AS_FLOWSHEET for p in caught.value.problems)

@@ -22,7 +22,14 @@ from .errors import Problem, ProblemCode, Severity
 from .format import LABS
 from .sources import RawCase, RawTable
 
-__all__ = ["FlowsheetRawCase", "is_flowsheet", "read_flowsheet", "table_from_text", "to_long"]
+__all__ = [
+    "FlowsheetRawCase",
+    "is_flowsheet",
+    "preview",
+    "read_flowsheet",
+    "table_from_text",
+    "to_long",
+]
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 # 01/02/2000, 1.2.00, 01-02-2000: day and month order cannot be told
@@ -56,8 +63,10 @@ def _is_other_date(text: str) -> bool:
 
 def is_flowsheet(table: RawTable) -> bool:
     """Whether a labs table is wide: no time/test/value columns, dates across or down."""
-    heads = [_key(h) for h in table.frame.columns]
-    if {"time", "test", "value"} <= set(heads):
+    heads = {_key(h) for h in table.frame.columns}
+    # a long table's own headings (one may be missing or misspelt): the long table's
+    # problems are the right ones to show, not a flowsheet's
+    if "value" in heads or {"time", "test"} <= heads:
         return False
     return _shape(table) is not None
 
@@ -231,3 +240,20 @@ def table_from_text(text: str, where: str = "pasted labs") -> RawTable:
     body = [(r + [""] * width)[:width] for r in rows[1:]]
     index = pd.Index(range(2, len(body) + 2), dtype="int64")
     return RawTable(where, pd.DataFrame(body, columns=heads, index=index, dtype=str))
+
+
+def preview(text: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """What pasted flowsheet text reads as: the long labs rows and the problems found.
+
+    Text that is not a flowsheet gives no rows and one problem saying so.
+    """
+    table = table_from_text(text)
+    if not is_flowsheet(table):
+        message = (
+            "is not a flowsheet: give tests as rows and dates (YYYY-MM-DD) as columns, or "
+            "dates as rows and tests as columns, with a header row."
+        )
+        problem = Problem(Severity.ERROR, ProblemCode.FLOWSHEET_AMBIGUOUS, table.where, message)
+        return pd.DataFrame(columns=[f.name for f in LABS]), [problem]
+    long, _, problems = to_long(table)
+    return long, problems

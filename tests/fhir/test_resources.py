@@ -384,7 +384,7 @@ def test_ndjson_folder_zip_and_file_load_alike(tmp_path):
         assert (len(case.treatments), len(case.labs), case.info.sex) == (1, 1, "female")
 
 
-def test_the_cli_validates_and_writes_a_workbook_from_a_bundle(tmp_path):
+def test_the_cli_validates_exports_and_writes_a_workbook_from_a_bundle(tmp_path):
     from timeline.cli import main
 
     path = tmp_path / "record.json"
@@ -394,6 +394,16 @@ def test_the_cli_validates_and_writes_a_workbook_from_a_bundle(tmp_path):
     assert main(["validate", str(path)]) == 0
     out = tmp_path / "case.xlsx"
     assert main(["workbook", str(path), str(out)]) == 0
+    figures = tmp_path / "figures"
+    assert main(["export", "--out", str(figures), "--format", "json", str(path)]) == 0
+    assert (figures / "timeline.json").exists()
     again = load_case(out)  # an imported case, edited by hand from here on
     assert (len(again.treatments), len(again.labs)) == (1, 1)
     assert again.identifiers.birth_date == ""  # identifiers only on request
+
+
+def test_row_numbers_in_messages_become_the_resources_they_came_from():
+    twins = [observation(i, "2276-4", 100, "ng/mL") for i in ("a", "b")]
+    (found,) = [p for p in problems(*twins) if p.code is ProblemCode.DUPLICATE_ROW]
+    assert found.where == "Observation/b"
+    assert found.message == "repeats Observation/a exactly: delete one of them."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from ..errors import Problem, ProblemCode, Severity
@@ -77,4 +78,27 @@ def _relocated(problem: Problem, origins: dict[str, dict[int, Origin]]) -> Probl
         return problem
     resource, paths = rows[problem.row]
     path = paths.get(problem.column or "", "")
-    return replace(problem, where=f"{resource} {path}".strip(), row=None, column=None)
+    message = _ROWS.sub(lambda found: _named_rows(found, rows), problem.message)
+    message = _ROW.sub(lambda found: _named_row(found, rows), message)
+    where = f"{resource} {path}".strip()
+    return replace(problem, where=where, message=message, row=None, column=None)
+
+
+# 'repeats row 5 exactly', '(rows 3, 20, 22 and 4 more)': rows of a table the user never saw
+_ROW = re.compile(r"\brow (\d+)\b")
+_ROWS = re.compile(r"\(rows ([\d, ]+)(?: and (\d+) more)?\)")
+
+
+def _named_row(found: re.Match[str], rows: dict[int, Origin]) -> str:
+    origin = rows.get(int(found[1]))
+    return origin[0] if origin else found[0]
+
+
+def _named_rows(found: re.Match[str], rows: dict[int, Origin]) -> str:
+    numbers = [int(n) for n in found[1].replace(" ", "").split(",") if n]
+    more = len(numbers) - 1 + int(found[2] or 0)
+    named = [rows[n][0] for n in numbers[1:3] if n in rows]
+    if not more:
+        return ""
+    listed = ", ".join(named) + (" …" if more > len(named) else "")
+    return f"(and {more} more: {listed})"
