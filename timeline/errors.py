@@ -90,6 +90,15 @@ class ProblemCode(StrEnum):
     NUMBER_OUT_OF_RANGE = auto()  # a number beyond MAX_ABS_NUMBER, or inf / nan written out
     NEGATIVE_VALUE = auto()  # a negative result for a test that cannot be negative
     NOT_LISTED = auto()  # the one line counting the problems beyond MAX_PROBLEMS
+    # records from hospital systems (issue 18: timeline.fhir, timeline.flowsheet)
+    NOT_FHIR_R4 = auto()  # a .json/.ndjson file that is not a FHIR R4 resource or Bundle
+    FHIR_NOT_READ = auto()  # warning: a resource or element the import does not read
+    FHIR_KEPT_AS_OTHER = auto()  # warning: a code that maps to nothing, kept as written
+    FHIR_OPEN_ENDED = auto()  # warning: a medication with no end date, drawn as ongoing
+    FHIR_INFERRED = auto()  # warning: a date the record does not state, inferred and marked
+    FHIR_NO_TIME = auto()  # a resource with no date or time to place it on the timeline
+    READ_AS_FLOWSHEET = auto()  # warning: the labs table was a flowsheet, turned into rows
+    FLOWSHEET_AMBIGUOUS = auto()  # a flowsheet heading or date the reader will not guess at
 
 
 @dataclass(frozen=True)

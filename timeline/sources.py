@@ -99,6 +99,12 @@ def read_path(path: str | Path) -> RawCase:
     """Read a case folder of CSV files, a workbook (.xlsx) or a zip of the folder."""
     path = Path(path)
     raw = RawCase(source=path.name)
+    # --- issue 18: FHIR R4 records (a .json/.ndjson file, a folder of NDJSON) ---
+    from .fhir import is_fhir_path, read_fhir_path
+
+    if is_fhir_path(path):
+        return read_fhir_path(path)
+    # --- end of issue 18 ---
     if path.is_dir():
         _read_folder(path, raw)
     elif not path.exists():
@@ -122,6 +128,12 @@ def read_path(path: str | Path) -> RawCase:
 
 def read_bytes(name: str, data: bytes) -> RawCase:
     """Read an uploaded workbook or zip of CSV files held in memory."""
+    # --- issue 18: FHIR R4 uploads (.json, .ndjson, a zip of NDJSON) ---
+    from .fhir import is_fhir_upload, read_fhir_bytes
+
+    if is_fhir_upload(name, data):
+        return read_fhir_bytes(name, data)
+    # --- end of issue 18 ---
     raw = RawCase(source=name)
     suffix = Path(name).suffix.lower()
     if _too_large(name, len(data), MAX_FILE_BYTES, "a case file", raw):

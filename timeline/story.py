@@ -142,7 +142,8 @@ def _continued(treatments: pd.DataFrame, shown: pd.DataFrame, until: pd.Timestam
     for drug, rows in ends.groupby("drug", observed=True):
         if drug in later.index:
             last = rows["end"].idxmax()
-            if later[drug].normalize() <= rows.at[last, "end"].normalize() + DAY:
+            last_day = pd.Timestamp(rows["end"].max()).normalize()
+            if pd.Timestamp(later[drug]).normalize() <= last_day + DAY:
                 found.append(last)
     return found
 

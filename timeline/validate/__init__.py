@@ -11,12 +11,15 @@ that load but look wrong.
 
 from __future__ import annotations
 
+from dataclasses import replace  # issue 18
 from typing import TypeVar
 
 import pandas as pd
 
 from ..derive import resolve_anchor
 from ..errors import CaseLoadError, ProblemCode, ProblemLog, Severity
+from ..fhir import relocate  # issue 18
+from ..flowsheet import read_flowsheet  # issue 18
 from ..model import Case, CaseInfo, empty_annotations, empty_story
 from ..sources import RawCase
 from .case_info import case_info
@@ -30,7 +33,20 @@ T = TypeVar("T")
 
 
 def build_case(raw: RawCase) -> Case:
-    """Validate raw tables into a Case; raise CaseLoadError listing every problem."""
+    """Validate raw tables into a Case; raise CaseLoadError listing every problem.
+
+    A flowsheet labs table becomes the long table first; problems in rows imported from
+    FHIR name their resource and element (timeline.fhir).
+    """
+    raw = read_flowsheet(raw)
+    try:
+        case = _build_case(raw)
+    except CaseLoadError as exc:
+        raise CaseLoadError(relocate(raw, exc.problems)) from None
+    return replace(case, warnings=tuple(relocate(raw, case.warnings)))
+
+
+def _build_case(raw: RawCase) -> Case:
     problems = ProblemLog(raw.problems)  # the first MAX_PROBLEMS kept, the rest counted
     info = case_info(raw.tables.get("case"), problems)
     # the case's age and sex choose the labs' default reference ranges
