@@ -24,6 +24,7 @@ from timeline.figures import FigureOptions, build_figure
 from timeline.figures.labs import default_labs
 from timeline.figures.options import ThemeName
 from timeline.figures.theme import SLIDE
+from timeline.flowsheet import preview, with_pasted_labs
 from timeline.model import Case
 from timeline.sizes import SIZES
 from timeline.view import (
@@ -45,6 +46,8 @@ from timeline.wording import summary_lines
 from timeline.workbook import case_workbook_bytes
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")
+
+MAX_PASTE_CHARS = 2_000_000  # a pasted flowsheet: thousands of results, never megabytes
 
 # Presentation mode: one screen, nothing but a one-line header and the chart, no control in
 # sight (Esc leaves, the arrow keys step a story; a faint corner button for the mouse). The
@@ -106,6 +109,8 @@ def _choose_case() -> Case:
         file_name="case-template.xlsx",
         key="template",
     )
+    if "case" in st.session_state:
+        _paste_labs()
     if "case" not in st.session_state:
         if first is None:  # an installed package has no bundled cases
             _upload_problems()
@@ -113,7 +118,7 @@ def _choose_case() -> Case:
             st.stop()
         st.session_state["case"] = _bundled(str(cases[first]))  # upload problems stay shown
         st.session_state["case_key"] = f"bundled:{first}"
-    return st.session_state["case"]
+    return _case_now()
 
 
 def _use(case: Case, key: str) -> None:
@@ -125,7 +130,10 @@ def _use(case: Case, key: str) -> None:
 def _take_upload() -> None:
     """A new upload replaces the case if it loads; else the case stays and its problems show."""
     upload = st.sidebar.file_uploader(
-        "Workbook (.xlsx) or zip of the CSV folder", type=["xlsx", "zip"], key="upload"
+        "Workbook (.xlsx), zip of the CSV folder, or a FHIR R4 record (.json, .ndjson, "
+        "zip of NDJSON files)",
+        type=["xlsx", "zip", "json", "ndjson"],
+        key="upload",
     )
     if upload is None or st.session_state.get("upload_seen") == upload.file_id:
         return
@@ -134,6 +142,36 @@ def _take_upload() -> None:
         _use(_uploaded(upload.name, upload.getvalue()), f"upload:{upload.file_id}")
     except CaseLoadError as exc:  # keep the case on screen; list every problem
         st.session_state["upload_problems"] = (upload.name, exc.problems)
+
+
+def _paste_labs() -> None:
+    """Results pasted from a laboratory system as a flowsheet: a preview of what was read,
+    then added to the case, which is validated again as a whole."""
+    with st.sidebar.expander("Paste lab results (a flowsheet)"):
+        text = st.text_area(
+            "Tests as rows and dates (YYYY-MM-DD) as columns, or the reverse; units in a "
+            "column or in the heading (Ferritin (ng/mL))",
+            key="flowsheet_text",
+            max_chars=MAX_PASTE_CHARS,
+        )
+        if not text.strip():
+            return
+        rows, problems = preview(text)
+        st.caption(f"Read as {len(rows)} results:")
+        st.dataframe(rows, hide_index=True, width="stretch")
+        if problems:
+            st.dataframe(problem_table(problems), hide_index=True, width="stretch")
+        if st.button("Add these results to the case", key="flowsheet_add"):
+            pasted = f"pasted:{st.session_state['case_key']}"
+            try:  # kept beside the case, so that the next run (which reloads it) keeps them
+                st.session_state[pasted] = with_pasted_labs(_case_now(), text)
+            except CaseLoadError as exc:
+                st.session_state["upload_problems"] = ("The pasted results", exc.problems)
+
+
+def _case_now() -> Case:
+    """The session's case with any lab results pasted into it."""
+    return st.session_state.get(f"pasted:{st.session_state['case_key']}", st.session_state["case"])
 
 
 def _with_edits(case: Case) -> Case:

@@ -257,3 +257,31 @@ def preview(text: str) -> tuple[pd.DataFrame, list[Problem]]:
         return pd.DataFrame(columns=[f.name for f in LABS]), [problem]
     long, _, problems = to_long(table)
     return long, problems
+
+
+def with_pasted_labs(case, text: str):
+    """The case with the results of a pasted flowsheet added to its labs, the whole case
+    validated again as any upload is (timeline.load).
+
+    Raises
+    ------
+    CaseLoadError
+        With the flowsheet's problems, or the case's once the results are added.
+    """
+    import dataclasses
+
+    from .errors import CaseLoadError
+    from .load import load_case_bytes
+    from .workbook import case_tables, write_workbook
+
+    rows, problems = preview(text)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise CaseLoadError(problems)
+    tables = case_tables(case, include_identifiers=True)  # held in memory, as the case was
+    labs = tables["labs"]
+    pasted = rows.reindex(columns=labs.columns).fillna("")
+    tables["labs"] = pd.concat([labs, pasted], ignore_index=True)
+    buffer = io.BytesIO()
+    write_workbook(tables, buffer)
+    added = load_case_bytes("the case with the pasted labs.xlsx", buffer.getvalue())
+    return dataclasses.replace(added, source=case.source)
