@@ -86,10 +86,10 @@ def run() -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         large = write_case_folder(generated_tables(100_000, 2_000), Path(tmp) / "large")
         before = _machine("before")
-        from benchmarks.story import story_results
+        from benchmarks.story import story_deck_results, story_results
 
         results = _measure(bundled, large) + export_results(bundled) + page_results()
-        results += story_results()
+        results += story_results() + story_deck_results()
         return [before, *results, _machine("after")]
 
 

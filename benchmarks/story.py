@@ -15,3 +15,30 @@ def story_results() -> list[Result]:
     moves = iter(["story_next", "story_back"] * 20)
     step = _median_ms(lambda: app.button(key=next(moves)).click().run(), 10)
     return [Result("page: one story step (AppTest rerun)", round(step, 1), "ms", 10, 250)]
+
+
+def story_deck_results() -> list[Result]:
+    """The story deck command's wall time on the bundled case (one slide per step)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from timeline.datasets import bundled_case_path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "timeline", "export", str(bundled_case_path())]
+        command += ["--out", tmp, "--story", "--format", "pptx"]
+
+        def deck() -> None:
+            subprocess.run(command, check=True, capture_output=True)
+
+        wall = _median_ms(deck, 3)
+    return [
+        Result(
+            "export: story deck command, wall, bundled case (--story --format pptx)",
+            round(wall, 1),
+            "ms",
+            3,
+            6000,
+        )
+    ]
