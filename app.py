@@ -27,6 +27,7 @@ from timeline.figures.theme import SLIDE
 from timeline.model import Case
 from timeline.sizes import SIZES
 from timeline.view import (
+    NOTE_MAX_CHARS,
     anchor_choices,
     apply_editor_changes,
     criteria_on,
@@ -35,6 +36,7 @@ from timeline.view import (
     lab_choices,
     labs_table,
     notes_from_editor,
+    overlong_notes,
     plain,
     problem_table,
     response_choices,
@@ -276,8 +278,11 @@ def _notes_editor(case: Case) -> pd.DataFrame:
     """The annotations table; returns it as edited."""
     panels = ["", "lanes", "steroids", *lab_choices(case)]
     st.subheader("Notes on the figure", anchor=False)
-    st.caption("Each note appears on the figure at once and is saved in the downloaded workbook.")
-    return st.data_editor(
+    st.caption(
+        "Each note appears on the figure at once and is saved in the downloaded workbook "
+        f"(up to {NOTE_MAX_CHARS:,} characters a note)."
+    )
+    edited = st.data_editor(
         case.annotations,
         num_rows="dynamic",
         hide_index=True,
@@ -285,10 +290,14 @@ def _notes_editor(case: Case) -> pd.DataFrame:
         key=f"notes:{_view_key()}",
         column_config={
             "day": st.column_config.NumberColumn("Day", required=True, step=1),
-            "text": st.column_config.TextColumn("Note", required=True),
+            "text": st.column_config.TextColumn("Note", required=True, max_chars=NOTE_MAX_CHARS),
             "panel": st.column_config.SelectboxColumn("Panel", options=panels),
         },
     )
+    refused = overlong_notes(edited)
+    if refused:
+        st.error(refused)
+    return edited
 
 
 def _downloads(case: Case, notes: pd.DataFrame) -> None:
