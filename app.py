@@ -48,6 +48,23 @@ from timeline.workbook import case_workbook_bytes
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")
 
+
+def _no_public_ip_lookup() -> None:
+    """Stop Streamlit asking checkip.amazonaws.com for this machine's public IP.
+
+    It asks when a connection comes with a foreign Origin, to see whether that origin is
+    this machine (streamlit/web/server/server_util.py), and no option turns it off. The
+    server listens on 127.0.0.1 only (.streamlit/config.toml), so no public address is
+    ever this page's origin: "none" is the right answer, and such a connection is refused
+    as before. This takes effect in the server process once a page has been opened.
+    """
+    from streamlit import net_util
+
+    net_util.get_external_ip = lambda: None
+
+
+_no_public_ip_lookup()
+
 # Presentation mode: no sidebar, larger text. Our own constant CSS, never user text.
 _PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
