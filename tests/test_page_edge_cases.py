@@ -163,3 +163,19 @@ def test_a_note_too_long_is_refused_at_entry_with_a_message():
         if a.get("showarrow")
     ]
     assert notes == ["kept"]
+
+
+def test_a_long_labs_table_is_shown_a_page_at_a_time():
+    from benchmarks.synthetic import generated_tables
+
+    tables = generated_tables(1_200, 10)
+    files = {name: frame.to_csv(index=False) for name, frame in tables.items()}
+    at = uploaded(files)
+    at.session_state["data_tabs"] = "Labs"
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[-1].value) == 500
+    assert "Rows 1–500 of 1,200" in [c.value for c in at.caption]
+    at.number_input(key=f"page:labs:{at.session_state['case_key']}:admission").set_value(3).run()
+    assert len(at.dataframe[-1].value) == 200
+    assert "Rows 1,001–1,200 of 1,200" in [c.value for c in at.caption]

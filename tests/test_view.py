@@ -17,6 +17,7 @@ from timeline.view import (
     plain,
     response_choices,
     state_on,
+    table_page,
     treatments_table,
 )
 
@@ -266,3 +267,16 @@ def test_a_note_too_long_is_refused_with_a_message_not_cut():
     assert "Day 4 (1,001 characters)" in message
     assert "no day (1,000,000 characters)" in message
     assert overlong_notes(frame.iloc[:1]) is None
+
+
+def test_a_data_tab_is_laid_out_a_page_at_a_time(bundled):
+    whole = labs_table(bundled, hide_dates=True)
+    first, total = table_page(bundled, "labs", hide_dates=True, page=0, rows=100)
+    third, _ = table_page(bundled, "labs", hide_dates=True, page=3, rows=100)
+    assert total == len(bundled.labs) == len(whole)
+    assert first.reset_index(drop=True).equals(whole.iloc[:100].reset_index(drop=True))
+    assert third["row"].tolist() == whole["row"].iloc[300:400].tolist()
+    treatments, count = table_page(bundled, "treatments", hide_dates=True, page=1, rows=5)
+    # doses by weight still find the weight among all the lab rows
+    assert treatments["dose"].tolist() == treatments_table(bundled, True)["dose"][5:10].tolist()
+    assert count == len(bundled.treatments)
