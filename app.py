@@ -28,24 +28,42 @@ from timeline.flowsheet import preview, with_pasted_labs
 from timeline.model import Case
 from timeline.sizes import SIZES
 from timeline.view import (
+    NOTE_MAX_CHARS,
+    TABLE_PAGE_ROWS,
     anchor_choices,
     apply_editor_changes,
     criteria_on,
     drug_choices,
-    events_table,
     lab_choices,
-    labs_table,
     notes_from_editor,
+    overlong_notes,
     plain,
     problem_table,
     response_choices,
     state_on,
-    treatments_table,
+    table_page,
 )
 from timeline.wording import summary_lines
 from timeline.workbook import case_workbook_bytes
 
 st.set_page_config(page_title="Treatment timeline", layout="wide")
+
+
+def _no_public_ip_lookup() -> None:
+    """Stop Streamlit asking checkip.amazonaws.com for this machine's public IP.
+
+    It asks when a connection comes with a foreign Origin, to see whether that origin is
+    this machine (streamlit/web/server/server_util.py), and no option turns it off. The
+    server listens on 127.0.0.1 only (.streamlit/config.toml), so no public address is
+    ever this page's origin: "none" is the right answer, and such a connection is refused
+    as before. This takes effect in the server process once a page has been opened.
+    """
+    from streamlit import net_util
+
+    net_util.get_external_ip = lambda: None
+
+
+_no_public_ip_lookup()
 
 MAX_PASTE_CHARS = 2_000_000  # a pasted flowsheet: thousands of results, never megabytes
 
@@ -349,10 +367,9 @@ def _tabs(case: Case, hide_dates: bool) -> None:
     """The data, one tab drawn at a time (a hidden grid still costs the browser time)."""
     names = ["Treatments", "Events", "Labs", f"Problems ({len(case.warnings)})"]
     tabs = st.tabs(names, key="data_tabs", on_change="rerun")
-    views = (treatments_table, events_table, labs_table)
-    for tab, view in zip(tabs[:3], views, strict=True):
+    for tab, table in zip(tabs[:3], ("treatments", "events", "labs"), strict=True):
         if tab.open:
-            tab.dataframe(view(case, hide_dates), hide_index=True, width="stretch")
+            _table_pages(tab, case, table, hide_dates)
     if tabs[3].open:
         if case.warnings:
             tabs[3].dataframe(problem_table(case.warnings), hide_index=True, width="stretch")
@@ -360,12 +377,31 @@ def _tabs(case: Case, hide_dates: bool) -> None:
             tabs[3].write("No problems: every row loaded without a warning.")
 
 
+def _table_pages(tab, case: Case, table: str, hide_dates: bool) -> None:
+    """A data tab a page at a time: a long table is laid out only where it is looked at."""
+    rows = {"treatments": case.treatments, "events": case.events, "labs": case.labs}[table]
+    pages = max(1, -(-len(rows) // TABLE_PAGE_ROWS))
+    page = 1
+    if pages > 1:
+        page = tab.number_input(
+            f"Page (of {pages:,})", 1, pages, 1, key=f"page:{table}:{_view_key()}"
+        )
+    frame, total = table_page(case, table, hide_dates, page - 1)
+    if pages > 1:
+        first = (page - 1) * TABLE_PAGE_ROWS
+        tab.caption(f"Rows {first + 1:,}–{first + len(frame):,} of {total:,}")
+    tab.dataframe(frame, hide_index=True, width="stretch")
+
+
 def _notes_editor(case: Case) -> pd.DataFrame:
     """The annotations table; returns it as edited."""
     panels = ["", "lanes", "steroids", *lab_choices(case)]
     st.subheader("Notes on the figure", anchor=False)
-    st.caption("Each note appears on the figure at once and is saved in the downloaded workbook.")
-    return st.data_editor(
+    st.caption(
+        "Each note appears on the figure at once and is saved in the downloaded workbook "
+        f"(up to {NOTE_MAX_CHARS:,} characters a note)."
+    )
+    edited = st.data_editor(
         case.annotations,
         num_rows="dynamic",
         hide_index=True,
@@ -373,10 +409,14 @@ def _notes_editor(case: Case) -> pd.DataFrame:
         key=f"notes:{_view_key()}",
         column_config={
             "day": st.column_config.NumberColumn("Day", required=True, step=1),
-            "text": st.column_config.TextColumn("Note", required=True),
+            "text": st.column_config.TextColumn("Note", required=True, max_chars=NOTE_MAX_CHARS),
             "panel": st.column_config.SelectboxColumn("Panel", options=panels),
         },
     )
+    refused = overlong_notes(edited)
+    if refused:
+        st.error(refused)
+    return edited
 
 
 def _downloads(case: Case, notes: pd.DataFrame) -> None:
@@ -533,6 +573,22 @@ def _story_editor(case: Case) -> None:
     )
 
 
+def _figure(case: Case, options: FigureOptions, story_step: bool = False):
+    """The figure, rebuilt only when the case, Day 0 or an option changed (moving the day
+    slider or paging a table keeps it: a 100,000-row case's figure takes ~0.7 s). A story
+    step's figure is always built: each step is another case (timeline.story)."""
+    # pasted results change the case under the same key: its labs count says so
+    key = (st.session_state["case_key"], st.session_state["anchor_shown"], options, len(case.labs))
+    memo = st.session_state.get("figure_memo")
+    if story_step:
+        return build_figure(case, options)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    figure = build_figure(case, options)
+    st.session_state["figure_memo"] = (key, figure)
+    return figure
+
+
 def _leave_presentation() -> None:
     st.query_params.clear()
     st.session_state["present"] = False
@@ -570,7 +626,7 @@ def main() -> None:
     drawn = dataclasses.replace(options, annotations=notes_from_editor(notes))
     if step is not None:
         drawn = story.story_options(full, drawn, step)
-    figure = build_figure(shown, drawn)
+    figure = _figure(shown, drawn, story_step=step is not None)
     if options.theme == "slide" and figure.layout.height > SLIDE.height:
         st.caption(
             "This slide view is taller than a 16:9 slide so that every chosen panel stays "

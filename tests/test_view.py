@@ -8,13 +8,16 @@ import pytest
 from timeline import load_case
 from timeline.derive.summary import default_treatment
 from timeline.view import (
+    NOTE_MAX_CHARS,
     apply_editor_changes,
     criteria_on,
     labs_table,
     notes_from_editor,
+    overlong_notes,
     plain,
     response_choices,
     state_on,
+    table_page,
     treatments_table,
 )
 
@@ -65,8 +68,55 @@ def test_notes_from_the_editor_keep_only_complete_rows():
 
 def test_plain_text_is_inert_markdown():
     assert plain("**bold** [x](http://a) <b> :smile:") == (
-        "\\*\\*bold\\*\\* \\[x\\]\\(http\\://a\\) \\<b\\> \\:smile\\:"
+        "\\*\\*bold\\*\\* \\[x\\]\\(http\\:\\/\\/a\\) \\<b\\> \\:smile\\:"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("a&amp;b", "a\\&amp\\;b"),  # an entity shows as typed, not as '&'
+        ("www.x.org", "www\\.x\\.org"),  # no autolink
+        ("a@b.org", "a\\@b\\.org"),  # no mail link
+        ("line\n- item", "line \\- item"),  # no list, no new block
+    ],
+)
+def test_plain_text_leaves_no_link_entity_or_block(typed, shown):
+    assert plain(typed) == shown
+
+
+@pytest.fixture
+def edge_case(case_folder):
+    """The bundled case with one table emptied, or its labs only after Day 0."""
+
+    def make(table: str, rows: str = "") -> object:
+        from .conftest import BUNDLED
+
+        header = (BUNDLED / f"{table}.csv").read_text(encoding="utf-8").splitlines()[0]
+        return load_case(case_folder(**{table: f"{header}\n{rows}"}))
+
+    return make
+
+
+@pytest.mark.parametrize("table", ["labs", "treatments"])
+def test_state_on_a_case_with_a_table_of_only_its_header(edge_case, table):
+    case = edge_case(table)
+    for day in (-2, 0, 30):
+        given, labs = state_on(case, day)
+        assert list(labs.columns) == ["test", "value", "unit", "lab flag", "drawn", "flag"]
+        assert "dose" in given.columns
+        assert (labs if table == "labs" else given).empty
+    assert criteria_on(case, 0).startswith("MAS 2016 criteria on Day 0")
+    assert labs_table(case, hide_dates=True).shape[0] == len(case.labs)
+    assert treatments_table(case, hide_dates=True).shape[0] == len(case.treatments)
+
+
+def test_state_on_day_0_before_any_lab(edge_case):
+    case = edge_case("labs", "2000-01-05 07:00,ferritin,900,ng/mL,,,\n")
+    _, labs = state_on(case, 0)
+    assert labs.empty
+    _, labs = state_on(case, 4)
+    assert labs[["test", "value", "drawn"]].values.tolist() == [["Ferritin", "900", "Day 4"]]
 
 
 def test_tables_hide_dates_when_asked(bundled):
@@ -201,3 +251,32 @@ def test_the_day_panel_lists_a_drug_only_on_the_days_its_schedule_gives_it(adult
     assert [d for d, drugs in given.items() if "co-trimoxazole" in drugs] == [17, 19, 21]
     assert "ruxolitinib" not in given[18]  # from Day 27
     assert "anakinra" in given[18]  # daily
+
+
+def test_a_note_too_long_is_refused_with_a_message_not_cut():
+    frame = pd.DataFrame(
+        {
+            "day": [3.0, 4.0, None],
+            "text": ["x" * NOTE_MAX_CHARS, "y" * (NOTE_MAX_CHARS + 1), "z" * 1_000_000],
+            "panel": ["", "", ""],
+        }
+    )
+    assert notes_from_editor(frame) == ((3.0, "x" * NOTE_MAX_CHARS, ""),)
+    message = overlong_notes(frame)
+    assert message is not None
+    assert "Day 4 (1,001 characters)" in message
+    assert "no day (1,000,000 characters)" in message
+    assert overlong_notes(frame.iloc[:1]) is None
+
+
+def test_a_data_tab_is_laid_out_a_page_at_a_time(bundled):
+    whole = labs_table(bundled, hide_dates=True)
+    first, total = table_page(bundled, "labs", hide_dates=True, page=0, rows=100)
+    third, _ = table_page(bundled, "labs", hide_dates=True, page=3, rows=100)
+    assert total == len(bundled.labs) == len(whole)
+    assert first.reset_index(drop=True).equals(whole.iloc[:100].reset_index(drop=True))
+    assert third["row"].tolist() == whole["row"].iloc[300:400].tolist()
+    treatments, count = table_page(bundled, "treatments", hide_dates=True, page=1, rows=5)
+    # doses by weight still find the weight among all the lab rows
+    assert treatments["dose"].tolist() == treatments_table(bundled, True)["dose"][5:10].tolist()
+    assert count == len(bundled.treatments)

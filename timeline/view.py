@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import string
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +21,11 @@ from .model import Case
 from .numbers import range_text, reference_origin, shown_value, unit_text
 from .text import body_size_text, dose_text
 
-_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
+# Every ASCII punctuation character escaped (CommonMark lets any of them be): no link,
+# autolink ('http://', 'www.', 'a@b.org'), entity ('&amp;' shows as typed), emphasis,
+# code, LaTeX ('$'), directive (':red[...]', ':smile:') or HTML can form; a line break
+# would start a new block (a list, a heading), so it is shown as a space.
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in string.punctuation} | {"\n": " ", "\r": " "})
 
 
 def plain(text: str) -> str:
@@ -174,6 +180,28 @@ def labs_table(case: Case, hide_dates: bool) -> pd.DataFrame:
     )
 
 
+TABLE_PAGE_ROWS = 500  # rows a data tab shows at once: 100,000 lab rows took 6 s to lay out
+
+
+def table_page(
+    case: Case, table: str, hide_dates: bool, page: int = 0, rows: int = TABLE_PAGE_ROWS
+) -> tuple[pd.DataFrame, int]:
+    """Page ``page`` (from 0) of a data tab ('treatments', 'events' or 'labs'), and how
+    many rows the whole table has. Only that page's rows are laid out."""
+    cut = slice(page * rows, (page + 1) * rows)
+    # body sizes for doses come from every lab row: only the table shown is cut
+    if table == "treatments":
+        shown = treatments_table(
+            dataclasses.replace(case, treatments=case.treatments[cut]), hide_dates
+        )
+        return shown, len(case.treatments)
+    if table == "events":
+        return events_table(dataclasses.replace(case, events=case.events[cut]), hide_dates), len(
+            case.events
+        )
+    return labs_table(dataclasses.replace(case, labs=case.labs[cut]), hide_dates), len(case.labs)
+
+
 def state_on(case: Case, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What was given on Day ``day``, and each test's latest value by the end of it."""
     start = case.anchor_time + day * DAY
@@ -245,13 +273,35 @@ def anchor_choices(case: Case) -> list[str]:
     return [anchor, *[label for label in labels if label.lower() != anchor.lower()]]
 
 
+# A note is a label on the figure: a few lines at most. A megabyte typed or pasted into
+# the editor froze the browser tab for minutes, and a workbook cell holds 32,767.
+NOTE_MAX_CHARS = 1_000
+
+
 def notes_from_editor(frame: pd.DataFrame) -> tuple[tuple[float, str, str], ...]:
-    """Rows of the page's annotations editor that have a day and a text."""
+    """Rows of the page's annotations editor that have a day and a text that fits
+    (``NOTE_MAX_CHARS``; ``overlong_notes`` says which do not)."""
     rows = []
     for day, text, panel in frame[["day", "text", "panel"]].itertuples(index=False, name=None):
-        if pd.notna(day) and isinstance(text, str) and text.strip():
+        if pd.notna(day) and isinstance(text, str) and 0 < len(text.strip()) <= NOTE_MAX_CHARS:
             rows.append((float(day), text.strip(), panel if isinstance(panel, str) else ""))
     return tuple(rows)
+
+
+def overlong_notes(frame: pd.DataFrame) -> str | None:
+    """What to tell the user about notes longer than ``NOTE_MAX_CHARS``, or None."""
+    long = [
+        f"{f'Day {float(day):g}' if pd.notna(day) else 'no day'} ({len(text.strip()):,} characters)"
+        for day, text in frame[["day", "text"]].itertuples(index=False, name=None)
+        if isinstance(text, str) and len(text.strip()) > NOTE_MAX_CHARS
+    ]
+    if not long:
+        return None
+    return (
+        f"A note holds at most {NOTE_MAX_CHARS:,} characters; shorten the note on "
+        + ", ".join(long)
+        + ". Until then it is neither drawn nor saved."
+    )
 
 
 def apply_editor_changes(frame: pd.DataFrame, changes: dict | None) -> pd.DataFrame:

@@ -101,6 +101,32 @@ def case_tables(case: Case, *, include_identifiers: bool) -> dict[str, pd.DataFr
     }
 
 
+# Excel's limit on one cell's text; openpyxl would cut a longer one silently.
+MAX_CELL_CHARS = 32_767
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"); tab and
+# carriage return too, as some spreadsheets strip them and read what follows.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellTooLong(ValueError):
+    """A cell's text is longer than a workbook cell holds; nothing is written."""
+
+
+def too_long_cells(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Where a text is longer than ``MAX_CELL_CHARS``: 'notes, row 3, text (40,000 characters)'.
+
+    Rows are counted as in the spreadsheet (the header is row 1).
+    """
+    found = []
+    for name, frame in tables.items():
+        for column in frame.columns:
+            lengths = frame[column].astype(str).str.len().to_numpy()
+            for position in (lengths > MAX_CELL_CHARS).nonzero()[0]:
+                length = int(lengths[position])
+                found.append(f"{name}, row {position + 2}, {column} ({length:,} characters)")
+    return found
+
+
 def _fields(table: str) -> tuple[Field, ...]:
     return TABLES.get(table, ())
 
@@ -125,8 +151,20 @@ def _typed(text: str, field: Field | None):
 def write_workbook(
     tables: dict[str, pd.DataFrame], target: str | Path | io.BytesIO, *, help_rows: bool = False
 ) -> None:
-    """Write tables (text cells) to an .xlsx with one sheet per table."""
+    """Write tables (text cells) to an .xlsx with one sheet per table.
+
+    Text is always written as text, never as a formula ('=1+1' stays those characters).
+    A text longer than a cell holds is refused with ``CellTooLong`` naming each cell,
+    rather than cut: nothing is written then.
+    """
     from openpyxl import Workbook
+
+    long = too_long_cells(tables)
+    if long:
+        msg = f"A workbook cell holds at most {MAX_CELL_CHARS:,} characters; shorten: " + "; ".join(
+            long
+        )
+        raise CellTooLong(msg)
 
     book = Workbook()
     book.remove(book.active)
@@ -154,6 +192,8 @@ def _write_sheet(sheet, name: str, frame: pd.DataFrame, help_rows: bool) -> None
         sheet.append(
             [_typed(str(v), typed.get(c)) for c, v in zip(frame.columns, values, strict=True)]
         )
+        for cell in sheet[sheet.max_row]:
+            _as_text(cell)
     for column, header in zip(sheet.columns, frame.columns, strict=True):
         field = typed.get(header)
         if field is not None and field.kind == "date":
@@ -163,6 +203,19 @@ def _write_sheet(sheet, name: str, frame: pd.DataFrame, help_rows: bool) -> None
         width = max([len(str(header))] + [len(str(c.value or "")) for c in column[1:50]])
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
     sheet.freeze_panes = "A2"
+
+
+def _as_text(cell) -> None:
+    """A text cell stays text: openpyxl makes '=...' a formula and '#N/A' an error.
+
+    Text a spreadsheet would read as a formula also gets Excel's quote prefix (the
+    hidden apostrophe), so editing the cell later keeps it text.
+    """
+    if not isinstance(cell.value, str):
+        return
+    cell.data_type = "s"
+    if cell.value.startswith(_FORMULA_START):
+        cell.quotePrefix = True
 
 
 def _date_format(value) -> str:
