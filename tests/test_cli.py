@@ -264,7 +264,7 @@ def exported_treatment(monkeypatch):
 
     seen: list[str | None] = []
 
-    def capture(case, options, formats, size, exported_at, treatment=None):
+    def capture(case, options, formats, size, exported_at, treatment=None, story=False):
         seen.append(treatment)
         return []
 

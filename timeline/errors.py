@@ -137,8 +137,10 @@ class CaseLoadError(Exception):
     """A case could not be loaded; ``problems`` lists every error and warning."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        # at most MAX_PROBLEMS listed, then one line counting the rest
-        self.problems = ProblemLog(problems).listed()
+        # at most MAX_PROBLEMS listed, then one line counting the rest (a list that has
+        # its count line already, one relocated by timeline.fhir, is kept as it is)
+        counted = any(p.code is ProblemCode.NOT_LISTED for p in problems)
+        self.problems = tuple(problems) if counted else ProblemLog(problems).listed()
         msg = f"{len(self.errors)} problem(s) stop this case from loading:\n" + "\n".join(
             str(p) for p in self.errors
         )
