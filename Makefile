@@ -32,8 +32,13 @@ system:
 
 setup: $(STAMP) system
 
+# Streamlit asks checkip.amazonaws.com for this machine's public IP when a connection
+# comes from a foreign origin, and no option stops it: the page is started with that
+# lookup answered "none" (the server listens on 127.0.0.1 only; see app.py).
 run: setup
-	$(BIN)/streamlit run app.py
+	$(BIN)/python -c "import sys; from streamlit import net_util; \
+	net_util.get_external_ip = lambda: None; from streamlit.web.cli import main; \
+	sys.argv = ['streamlit', 'run', 'app.py']; main()"
 
 test: setup
 	$(BIN)/ruff check .
