@@ -1,8 +1,9 @@
 """Treatment-timeline dashboard: a thin Streamlit page over the timeline package.
 
 Widgets in, package calls out: no clinical number is computed here. Each
-browser session keeps its own case and notes in ``st.session_state``; the
-caches are keyed on file content and hand out copies.
+browser session keeps its own case, notes and story steps in ``st.session_state``
+(an upload lives there only, and goes with its session); the bundled cases' cache
+is keyed on the path and hands out copies.
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ def _bundled(path: str) -> Case:
     return load_case(path)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# not cached across sessions: an upload is read once (``upload_seen``) and lives in its
+# session's state only, so its memory goes when the session does
 def _uploaded(name: str, data: bytes) -> Case:
     return load_case_bytes(name, data)
 
