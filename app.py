@@ -27,6 +27,7 @@ from timeline.figures.options import ThemeName
 from timeline.figures.theme import SLIDE
 from timeline.flowsheet import preview, with_pasted_labs
 from timeline.model import Case
+from timeline.screen import SCREENS, chart_size, screen_figure
 from timeline.sizes import SIZES
 from timeline.view import (
     NOTE_MAX_CHARS,
@@ -68,28 +69,21 @@ _no_public_ip_lookup()
 
 MAX_PASTE_CHARS = 2_000_000  # a pasted flowsheet: thousands of results, never megabytes
 
-# Presentation mode: one screen, nothing but a one-line header and the chart, no control in
-# sight (Esc leaves, the arrow keys step a story; a faint corner button for the mouse). The
-# page is a column the height of the window and the chart takes what the header leaves.
-# Our own constant CSS, never user text.
+# Presentation mode: one screen, nothing but a one-line header and the chart laid out for
+# the chosen screen (timeline.screen), no control in sight (Esc leaves, the arrow keys step
+# a story; a faint corner button for the mouse). Our own constant CSS, never user text.
 _PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 .st-key-story_back, .st-key-story_next {display: none;}
-[data-testid="stMainBlockContainer"] {
-  padding: 0.5rem 1rem 0.25rem 1rem; max-width: 100%; height: 100vh; box-sizing: border-box;
-  display: flex; flex-direction: column;
-}
-[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {
-  flex: 1 1 auto; min-height: 0; gap: 0.25rem;
-}
+[data-testid="stMainBlockContainer"] {padding: 1rem 1rem 0 1rem; max-width: 100%;}
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {gap: 0;}
 .st-key-present_header p {
-  font-size: 22px; line-height: 1.3; margin: 0;
+  font-size: 22px; line-height: 32px; margin: 0;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
 }
-.st-key-figure {flex: 1 1 0; min-height: 0;}
-.st-key-figure > div, .st-key-figure .js-plotly-plot, .st-key-figure .plot-container,
-.st-key-figure .svg-container {height: 100% !important; width: 100% !important;}
+.st-key-present_header {display: block; padding-bottom: 8px;}
+.st-key-present_header * {margin: 0 !important;}
 .st-key-leave_present {position: fixed; top: 2px; right: 6px; z-index: 1000; opacity: 0.2;
   width: auto !important;}
 .st-key-leave_present button {min-height: 0; padding: 0 0.5rem; font-size: 12px;}
@@ -251,13 +245,15 @@ def _keep_edits(case: Case) -> None:
 def _options(case: Case, whole: Case, present: bool) -> tuple[FigureOptions, str | None]:
     """Sidebar controls to figure options; returns them and the summarised treatment.
 
-    ``case`` is what is shown (in a story, the case as known at the step); the windows
-    come from the ``whole`` case, so the time axis never moves between steps.
+    ``case`` is what is shown (in a story, the case as known at the step). The choices
+    come from the ``whole`` case, so that a choice holds from step to step (a drug's lane
+    is drawn once the drug is given) and the time axis never moves; the presenter's
+    sidebar is not the audience's view (presentation mode hides it).
     """
     side = st.sidebar
     key = st.session_state["case_key"]
-    responses = response_choices(case)
-    preferred = default_treatment(case)
+    responses = response_choices(whole)
+    preferred = default_treatment(whole)
     treatment = side.selectbox(
         "Response to",
         responses,
@@ -265,7 +261,7 @@ def _options(case: Case, whole: Case, present: bool) -> tuple[FigureOptions, str
         index=responses.index(preferred) if preferred else None,
         format_func=drug_label,
     )
-    drugs, labs = drug_choices(case), lab_choices(case)
+    drugs, labs = drug_choices(whole), lab_choices(whole)
     lanes = side.multiselect(
         "Lanes",
         list(drugs),
@@ -273,7 +269,7 @@ def _options(case: Case, whole: Case, present: bool) -> tuple[FigureOptions, str
         key=f"lanes:{key}",
         format_func=lambda d: drugs[d],
     )
-    wanted = [t for t in default_labs(case) if t in labs]
+    wanted = [t for t in default_labs(whole) if t in labs]
     panels = side.multiselect(
         "Lab panels", list(labs), default=wanted, key=f"labs:{key}", format_func=lambda t: labs[t]
     )
@@ -306,7 +302,9 @@ def _options(case: Case, whole: Case, present: bool) -> tuple[FigureOptions, str
         # the untouched default lets each theme choose what fits (a slide holds fewer panels)
         labs=None if panels == wanted else tuple(panels),
     )
-    return options, treatment
+    # a response is told once its treatment has begun (in a story: by the step)
+    started = treatment is not None and bool((case.treatments["drug"] == treatment).any())
+    return options, treatment if started else None
 
 
 def _day_bounds(case: Case) -> tuple[int, int]:
@@ -591,6 +589,47 @@ def _figure(case: Case, options: FigureOptions, story_step: bool = False):
     return figure
 
 
+def _chart(case: Case, options: FigureOptions, story_step: bool, screen: str | None) -> None:
+    """The chart: laid out for the presentation ``screen`` (nothing to scroll), else as
+    the options say (a slide view taller than a slide says why)."""
+    config = {"displaylogo": False, "scrollZoom": False}
+    if screen is not None:
+        figure, left_out = screen_figure(case, options, chart_size(screen, story_step))
+        config |= {"displayModeBar": False}
+        # said to the presenter (beside the toggle, not in front of the audience)
+        names = ", ".join(lab_choices(case).get(t, t) for t in left_out)
+        st.session_state["left_out"] = (screen, names) if left_out else None
+    else:
+        figure = _figure(case, options, story_step)
+        if options.theme == "slide" and figure.layout.height > SLIDE.height:
+            st.caption(
+                "This slide view is taller than a 16:9 slide so that every chosen panel stays "
+                "legible: choose fewer lab panels for a slide."
+            )
+    st.plotly_chart(figure, theme=None, key="figure", config=config)
+
+
+def _screen() -> str:
+    """The screen presentation mode is laid out for (a link may say: ``screen=1366x768``)."""
+    if "present_screen" not in st.session_state:
+        asked = st.query_params.get("screen", "")
+        st.session_state["present_screen"] = asked if asked in SCREENS else next(iter(SCREENS))
+    screen = st.sidebar.selectbox(
+        "Presentation screen",
+        list(SCREENS),
+        key="present_screen",
+        format_func=lambda s: s.replace("x", " × "),
+        help="Presentation mode lays the chart out for this screen: nothing to scroll",
+    )
+    left_out = st.session_state.get("left_out")
+    if left_out and left_out[0] == screen:
+        st.sidebar.caption(
+            f"Presentation on this screen left out {plain(left_out[1])} to keep every panel "
+            "legible: choose fewer lab panels to show them."
+        )
+    return screen
+
+
 def _leave_presentation() -> None:
     st.query_params.clear()
     st.session_state["present"] = False
@@ -617,6 +656,7 @@ def main() -> None:
     shown = full if step is None else story.as_of(full, step)
     options, treatment = _options(shown, full, present)
     st.sidebar.toggle("Presentation mode", key="present", on_change=_keep_edits, args=(base,))
+    screen = _screen()
     if present:
         _one_line_header(shown, step)
     else:
@@ -628,17 +668,7 @@ def main() -> None:
     drawn = dataclasses.replace(options, annotations=notes_from_editor(notes))
     if step is not None:
         drawn = story.story_options(full, drawn, step)
-    figure = _figure(shown, drawn, story_step=step is not None)
-    if options.theme == "slide" and figure.layout.height > SLIDE.height:
-        st.caption(
-            "This slide view is taller than a 16:9 slide so that every chosen panel stays "
-            "legible: choose fewer lab panels for a slide."
-        )
-    config = {"displaylogo": False, "scrollZoom": False}
-    if present:  # the chart takes the window's height left by the header (the CSS above)
-        figure.update_layout(height=None, autosize=True)
-        config |= {"responsive": True, "displayModeBar": False}
-    st.plotly_chart(figure, theme=None, key="figure", config=config)
+    _chart(shown, drawn, step is not None, screen if present else None)
     if present:
         return
     _day_panel(shown)

@@ -143,3 +143,14 @@ def test_steps_edited_on_the_page_are_told_and_kept_through_presentation(app):
     steps = app.data_editor(key=f"story_steps:{VKEY}").value
     assert steps["caption"].iloc[0] == "First look"
     assert len(steps) == 8  # nine default steps, one deleted
+
+
+def test_a_drug_started_at_a_later_step_gets_its_lane_then(app):
+    def lanes() -> str:
+        layout = figure(app)["layout"]
+        return " ".join(str(v.get("ticktext", "")) for k, v in layout.items() if k[:5] == "yaxis")
+
+    assert "Ciclosporin" not in lanes()  # Day 0: not yet given
+    app.button(key="story_next").click().run()  # Day 3: ciclosporin starts
+    assert "Ciclosporin" in lanes()
+    assert "Ruxolitinib" not in lanes()

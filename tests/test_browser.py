@@ -47,7 +47,7 @@ def test_page_draws_without_errors_or_outside_requests(
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(".js-plotly-plot").count() == 1
-    assert "Refractory MAS in sJIA" in page.locator("h1").first.inner_text()
+    assert "Refractory MAS in sJIA" in page.locator('[data-testid="stMain"]').inner_text()
     hosts = {
         urlparse(r).hostname
         for r in requests
@@ -144,4 +144,49 @@ def test_slides_download_from_the_page(chromium_browser, url, tmp_path):
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles[1] == "Timeline"
     assert titles[-1] == "Summary"
+    page.close()
+
+
+def _fits_one_screen(page) -> None:
+    """Nothing to scroll, the chart inside the window, no control but the faint corner one."""
+    height = page.evaluate("window.innerHeight")
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= height
+    chart = page.locator(".js-plotly-plot").bounding_box()
+    assert chart is not None
+    assert chart["y"] + chart["height"] <= height
+    visible = [b.inner_text() for b in page.locator("button:visible").all()]
+    assert [v.split("\n")[0] for v in visible] == ["Leave presentation mode (Esc)"]
+    assert page.locator('[data-testid="stSidebar"]').is_visible() is False
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
+def test_presentation_mode_fits_one_screen(chromium_browser, url, width, height):
+    query = f"?present=1&screen={width}x{height}"
+    page, _ = open_and_wait(chromium_browser, url + "/" + query, width, height)
+    page.wait_for_timeout(500)
+    _fits_one_screen(page)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"presentation-{width}.png"))
+    page.keyboard.press("Escape")  # leaves: the sidebar and its controls come back
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=30_000)
+    page.close()
+
+
+def test_a_story_steps_with_the_arrow_keys_in_presentation_mode(chromium_browser, url):
+    page, _ = open_and_wait(chromium_browser, url + "/?present=1&screen=1366x768", 1366, 768)
+    page.wait_for_timeout(500)
+    page.keyboard.press("Escape")
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=30_000)
+    page.get_by_text("Story mode").click()
+    page.get_by_text("Step 1 of").wait_for(timeout=30_000)
+    page.get_by_text("Presentation mode").click()
+    header = page.locator(".st-key-present_header")
+    header.get_by_text("Day 0 · Admission").wait_for(timeout=30_000)
+    page.keyboard.press("ArrowRight")
+    header.get_by_text("Day 3 · MAS onset").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    _fits_one_screen(page)
+    page.screenshot(path=str(SHOTS / "presentation-story-1366.png"))
+    page.keyboard.press("ArrowLeft")
+    header.get_by_text("Day 0 · Admission").wait_for(timeout=30_000)
     page.close()
