@@ -154,3 +154,10 @@ def test_a_drug_started_at_a_later_step_gets_its_lane_then(app):
     app.button(key="story_next").click().run()  # Day 3: ciclosporin starts
     assert "Ciclosporin" in lanes()
     assert "Ruxolitinib" not in lanes()
+
+
+def test_story_mode_offers_the_story_deck(app):
+    keys = [b.proto.id for b in app.get("download_button")]
+    assert any("export_story" in k for k in keys)
+    app.toggle(key="story").set_value(False).run()
+    assert not any("export_story" in b.proto.id for b in app.get("download_button"))
