@@ -59,7 +59,8 @@ def case_rows(ctx: Context, patient: dict[str, Any] | None, conditions: list[str
     rows = Rows("case")
     ref = ref_of(patient) if patient else "record"
     anchor_text, day0 = anchor(ctx)
-    key = str(patient.get("id", "")) if patient else ""
+    # a pseudonym from the Patient's id; a record without one is named after its resources
+    key = str(patient.get("id", "")) if patient else " ".join(sorted(ctx.by_ref))
     values = {
         "id": "fhir-" + hashlib.sha256(key.encode()).hexdigest()[:8],
         "title": "Record imported from FHIR",
