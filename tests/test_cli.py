@@ -81,6 +81,7 @@ def test_json_export_writes_one_file_per_figure(tmp_path, capsys):
         "labs-liver.json",
         "labs-mas-criteria-1.json",
         "labs-mas-criteria-2.json",
+        "labs-mas-criteria-3.json",
         "labs-others.json",
         "timeline.json",
     ]
@@ -337,7 +338,7 @@ def test_labs_and_lanes_are_chosen_by_any_catalogue_spelling(tmp_path):
         return [a["text"] for a in figure["layout"]["annotations"] if a["text"].startswith("<b>")]
 
     # the triglycerides (a MAS criterion) and the ESR beside ferritin are now in the export
-    assert titles("labs-mas-criteria") == [
+    assert titles("labs-mas-criteria-1") + titles("labs-mas-criteria-2") == [
         "<b>Ferritin (ng/mL)</b>",
         "<b>Triglycerides (mmol/L)</b>",
         "<b>Temperature (°C)</b>",

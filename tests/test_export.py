@@ -64,6 +64,7 @@ SHEETS = [
     "glucocorticoids",
     "labs-mas-criteria-1",
     "labs-mas-criteria-2",
+    "labs-mas-criteria-3",
     "labs-liver",
     "labs-inflammation",
     "labs-blood-counts",
@@ -91,7 +92,10 @@ def test_svg_parses_and_has_the_dose_text(files):
 def test_pdf_has_one_page_with_the_figure(files):
     reader = PdfReader(io.BytesIO(files["timeline.pdf"]))
     assert len(reader.pages) == 1
-    assert "Ferritin" in reader.pages[0].extract_text()
+    assert "Ruxolitinib" in reader.pages[0].extract_text()
+    # the lanes fill the timeline's slide (never squeezed): ferritin leads the MAS labs
+    labs = PdfReader(io.BytesIO(files["labs-mas-criteria-1.pdf"]))
+    assert "Ferritin" in labs.pages[0].extract_text()
 
 
 def test_deck_has_a_titled_slide_per_figure_and_the_summary(files):
@@ -101,11 +105,12 @@ def test_deck_has_a_titled_slide_per_figure_and_the_summary(files):
     assert slides[0].shapes.title.text == "Refractory MAS in sJIA: ruxolitinib salvage"
     assert "Illustrative data" in slides[0].placeholders[1].text
     titles = [slide.shapes.title.text for slide in slides]
-    assert titles[1:9] == [
+    assert titles[1:10] == [
         "Timeline",
         "Glucocorticoid course",
-        "Labs: MAS criteria tests (1 of 2)",
-        "Labs: MAS criteria tests (2 of 2)",
+        "Labs: MAS criteria tests (1 of 3)",
+        "Labs: MAS criteria tests (2 of 3)",
+        "Labs: MAS criteria tests (3 of 3)",
         "Labs: Liver",
         "Labs: Inflammation",
         "Labs: Blood counts",
@@ -113,7 +118,7 @@ def test_deck_has_a_titled_slide_per_figure_and_the_summary(files):
     ]
     assert all(titles)  # every slide has a title
     # each figure slide holds the very PNG written as a file, at its own proportions
-    for slide, name in zip(slides[1:9], SHEETS, strict=True):
+    for slide, name in zip(slides[1:10], SHEETS, strict=True):
         (picture,) = [s for s in slide.shapes if s.shape_type == 13]
         assert picture.image.blob == files[f"{name}.png"]
         assert (picture.width, picture.height) == (deck.slide_width, 492 * 12700)

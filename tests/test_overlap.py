@@ -1,9 +1,11 @@
 """Nothing on an exported figure overlaps or is cut, at any size, on any case.
 
-Each figure is rendered to SVG by the project's renderer, loaded in the system
-Chromium and measured there (tests/figures/overlap.py): every pair of texts is
-compared, and every text against the legend's box, the image's edge and the panel
-it is clipped to. Runs on both bundled cases and on a generated busy case.
+Every sheet the export writes (``export.sheets``: the deck's pictures and the image
+files, slide theme and provenance band included) is rendered to SVG by the project's
+renderer, loaded in the system Chromium and measured there (tests/figures/overlap.py):
+every pair of texts is compared, and every text against the legend's box, the image's
+edge and the panel it is clipped to. Runs on both bundled cases and on a generated busy
+case at every size, and on the bundled case's story at 16:9.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ import pytest
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ADULT, BUNDLED
 from tests.figures.busy_case import write_busy_case
-from tests.figures.overlap import cut, measure, overlapping
+from tests.figures.overlap import cut, measure, measure_many, overlapping
 from timeline import load_case
 from timeline.errors import ExportError
-from timeline.export import export_options, image_bytes
+from timeline.export import Sheet, export_options, image_bytes, sheets, story_sheets
 from timeline.figures import FigureOptions, build_figures
 from timeline.sizes import SIZES
 
 CASES = ("sjia", "adult", "busy")
+SLIDE = FigureOptions(theme="slide")  # what `timeline export` and the page export
 
 
 @pytest.fixture(scope="module")
@@ -51,35 +54,29 @@ def _svg(figure) -> bytes:
         pytest.skip(str(exc))
 
 
-# A slide keeps its documented size while its rows get 35 % of what they want
-# (figures.layout._KEEP_SLIDE), squeezing lanes below the room their names need: these
-# still overlap until the export splits a figure taller than its slide (export.py).
-_SQUEEZED = {
-    ("sjia", "4:3"),
-    ("sjia", "journal"),
-    ("adult", "16:9"),
-    ("adult", "4:3"),
-    ("adult", "a4"),
-    ("busy", "16:9"),
-    ("busy", "4:3"),
-    ("busy", "a4"),
-    ("busy", "journal"),
-}
+def _problems(page, made: list[Sheet]) -> list[str]:
+    """Every overlap and cut on these sheets, each named after its sheet."""
+    measured = measure_many(page, [_svg(sheet.figure) for sheet in made])
+    return [
+        f"{sheet.name}: {problem}"
+        for sheet, m in zip(made, measured, strict=True)
+        for problem in overlapping(m) + cut(m)
+    ]
 
 
-def _known(name: str, size: str):
-    reason = "slide kept at its documented size: lanes squeezed (see _SQUEEZED)"
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if (name, size) in _SQUEEZED else []
-    return pytest.param(name, size, marks=marks, id=f"{name}-{size}")
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CASES)
+def test_no_text_overlaps_or_is_cut_on_any_exported_sheet(page, cases, name, size):
+    made = sheets(cases[name], SLIDE, size)
+    assert made, "an export holds at least the timeline"
+    problems = _problems(page, made)
+    assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("name", "size"), [_known(n, s) for n in CASES for s in SIZES])
-def test_no_text_overlaps_or_is_cut(page, cases, name, size):
-    figures = build_figures(cases[name], export_options(FigureOptions(), size))
-    problems = []
-    for figure_name, figure in figures.items():
-        measured = measure(page, _svg(figure))
-        problems += [f"{figure_name}: {p}" for p in overlapping(measured) + cut(measured)]
+def test_no_text_overlaps_or_is_cut_on_the_story_sheets(page, cases):
+    made = story_sheets(cases["sjia"], SLIDE, "16:9")
+    assert len(made) > 1, "the bundled case tells its course in several steps"
+    problems = _problems(page, made)
     assert not problems, "\n".join(problems)
 
 

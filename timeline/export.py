@@ -303,6 +303,23 @@ def _split(
     return []
 
 
+def _packed(
+    build: Callable[[list], go.Figure], items: list, options: FigureOptions, size: Size
+) -> list[tuple[list, go.Figure]]:
+    """(items, figure) runs in order, each run as long as its figure fits (lanes differ
+    in height: a run of even counts would be as short as its tallest lanes allow)."""
+    runs: list[tuple[list, go.Figure]] = []
+    for item in items:
+        if runs:
+            longer = [*runs[-1][0], item]
+            figure = build(longer)
+            if _fits(figure, options, size):
+                runs[-1] = (longer, figure)
+                continue
+        runs.append(([item], build([item])))
+    return runs
+
+
 def _numbered(stem: str, title: str, count: int, k: int) -> tuple[str, str]:
     """'labs-liver-2', 'Labs: liver (2 of 3)' for one of several; as given for one."""
     if count == 1:
@@ -333,10 +350,14 @@ def _timeline_sheets(
     drugs = lanes(case, options)["drug"].tolist()
 
     def build(run: list) -> go.Figure:
+        # the course lane and the lanes' notes on the first sheet only: repeated, they
+        # took a further sheet's room from its drugs
         shown = dataclasses.replace(options, labs=(), drugs=tuple(run))
+        if run[0] != drugs[0]:
+            shown = dataclasses.replace(shown, course=False, annotations=())
         return build_figure(case, shown, ("lanes",), "timeline")
 
-    runs = _split(build, drugs, options, size, len(drugs))
+    runs = _packed(build, drugs, options, size)
     return [
         Sheet(*_numbered("timeline", "Timeline", len(runs), k), figure)
         for k, (_, figure) in enumerate(runs, start=1)

@@ -15,8 +15,11 @@ TOLERANCE_PX = 1.0
 # For every <text> with something written in it: its box, its kind (the class of the
 # plotly group it belongs to), and the box of the clip path it is drawn under (if any).
 _MEASURE = """
-() => {
-  const svg = document.querySelector('svg');
+(root) => {
+  const svg = root.querySelector('svg');
+  const origin = svg.getBoundingClientRect();
+  const box = (r) => [r.left - origin.left, r.top - origin.top,
+                      r.right - origin.left, r.bottom - origin.top];
   const kindOf = (el) => {
     for (let g = el.parentElement; g && g !== svg; g = g.parentElement) {
       const c = g.getAttribute('class') || '';
@@ -32,15 +35,16 @@ _MEASURE = """
       const ref = g.getAttribute && g.getAttribute('clip-path');
       if (!ref) continue;
       const id = ref.match(/#([^)"']+)/);
-      const rect = id && document.getElementById(id[1]) &&
-                   document.getElementById(id[1]).querySelector('rect');
+      const path = id && root.querySelector('#' + CSS.escape(id[1]));
+      const rect = path && path.querySelector('rect');
       if (!rect) continue;
       const m = g.getScreenCTM();
       const x = +rect.getAttribute('x') || 0, y = +rect.getAttribute('y') || 0;
       const w = +rect.getAttribute('width'), h = +rect.getAttribute('height');
       const a = new DOMPoint(x, y).matrixTransform(m);
       const b = new DOMPoint(x + w, y + h).matrixTransform(m);
-      return [Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y)];
+      return [Math.min(a.x, b.x) - origin.left, Math.min(a.y, b.y) - origin.top,
+              Math.max(a.x, b.x) - origin.left, Math.max(a.y, b.y) - origin.top];
     }
     return null;
   };
@@ -52,14 +56,13 @@ _MEASURE = """
     if (style.display === 'none' || style.visibility === 'hidden' || +style.opacity === 0) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    out.push({text, kind: kindOf(el), box: [r.left, r.top, r.right, r.bottom],
-              clip: clipOf(el), legend: !!el.closest('.legend')});
+    out.push({text, kind: kindOf(el), box: box(r), clip: clipOf(el),
+              legend: !!el.closest('.legend')});
   }
   const bg = svg.querySelector('.legend rect.bg');
   const lr = bg ? bg.getBoundingClientRect() : null;
   const size = [svg.width.baseVal.value, svg.height.baseVal.value];
-  return {texts: out, legend: lr && lr.width ? [lr.left, lr.top, lr.right, lr.bottom] : null,
-          size};
+  return {texts: out, legend: lr && lr.width ? box(lr) : null, size};
 }
 """
 
@@ -86,13 +89,23 @@ class Measured:
     size: tuple[float, float]
 
 
+def measure_many(page, svgs: list[bytes]) -> list[Measured]:
+    """The texts and legend box of each SVG, all laid out in one load of ``page`` (a
+    playwright page), each in a box of its own so that none shares another's ids."""
+    boxes = "".join(
+        f"<div class='figure' style='margin:0 0 8px 0'>{svg.decode('utf-8')}</div>" for svg in svgs
+    )
+    page.set_content(f"<html><body style='margin:0'>{boxes}</body></html>", wait_until="load")
+    found = page.eval_on_selector_all("div.figure", f"(roots) => roots.map({_MEASURE})")
+    return [_measured(one) for one in found]
+
+
 def measure(page, svg: bytes) -> Measured:
     """The texts and legend box of one SVG, laid out in ``page`` (a playwright page)."""
-    page.set_content(
-        "<html><body style='margin:0'>" + svg.decode("utf-8") + "</body></html>",
-        wait_until="load",
-    )
-    found = page.evaluate(_MEASURE)
+    return measure_many(page, [svg])[0]
+
+
+def _measured(found: dict) -> Measured:
     texts = [
         Text(t["text"], t["kind"], tuple(t["box"]), t["clip"] and tuple(t["clip"]), t["legend"])
         for t in found["texts"]

@@ -183,3 +183,51 @@ def test_a_dose_per_day_shows_its_mg_per_day_and_its_divided_doses(adult):
     (hover,) = [h for h in bar.customdata if "mg/kg/day" in h]
     assert "8 mg/kg/day in 4 doses q6h (656 mg/day at 82 kg), intravenous" in hover
     assert "weight 82 kg on Day 0" in hover
+
+
+def _lane_px(fig) -> float:
+    """Pixels per lane on the lanes panel (y axis 'y': its range runs [extent, 0])."""
+    layout = fig.layout
+    plot = layout.height - layout.margin.t - layout.margin.b
+    low, high = layout.yaxis.domain
+    return (high - low) * plot / layout.yaxis.range[0]
+
+
+def _labels_and_bars(fig):
+    """(y its text stands on, label) of each dose label on the lanes (a pulse round's, a
+    single dose's), and (y, height) of each bar there, in lanes (0 at the top)."""
+    lane_px = _lane_px(fig)
+    labelled = []
+    for t in fig.data:
+        if t.yaxis != "y" or t.type != "scatter" or t.text is None or "text" not in t.mode:
+            continue
+        if t.name == "Clinical course":  # the course lane's names are written on its bars
+            continue
+        # a text on its marker stands on the marker's top; a text alone on its point
+        lift = t.marker.size / 2 / lane_px if "markers" in t.mode else 0
+        labelled += [(y - lift, str(text)) for y, text in zip(t.y, t.text, strict=True) if text]
+    bars = [(y, t.width) for t in fig.data if t.yaxis == "y" and t.type == "bar" for y in t.y]
+    return labelled, bars
+
+
+@pytest.mark.parametrize(
+    ("name", "theme", "size", "days"),
+    [
+        ("bundled", "screen", None, 30),
+        ("bundled", "slide", (960, 492), 30),
+        ("adult", "journal", (252, 342), None),
+    ],
+)
+def test_a_dose_label_stands_clear_of_the_bars_in_its_lane(request, name, theme, size, days):
+    """Issue 15 item 5: a pulse's "1 g" was half hidden by the bar it stood over (its
+    text stood on the marker, and the bar is taller). The label's foot must be above
+    every bar of its lane."""
+    case = request.getfixturevalue(name)
+    window = (case.anchor_time, case.anchor_time + pd.Timedelta(days=days)) if days else None
+    options = FigureOptions(window=window or (None, None), theme=theme, size=size)
+    fig = build_figure(case, options)
+    labelled, bars = _labels_and_bars(fig)
+    assert any(text == "1 g" for _, text in labelled), "the pulse rounds are labelled"
+    for foot, text in labelled:
+        for bar_y, height in [(b, h) for b, h in bars if abs(b - foot) < 1]:  # its lane's
+            assert foot <= bar_y - height / 2 + 1e-9, (text, foot, bar_y - height / 2)

@@ -8,6 +8,8 @@ before, which made a build take seconds. The tests validate every figure.
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,18 +20,29 @@ from ..model import Case
 from .arrays import escape
 from .axis import TimeAxis, time_axis
 from .labs import Panel, censored_marks, chosen_labs, lab_panel, split_by_test
-from .lanes import course_traces, labelled_lanes, lane_layout, lane_traces, lanes
+from .lanes import (
+    BAR_LANES,
+    TALL_DROP,
+    TALL_LANES,
+    course_traces,
+    labelled_lanes,
+    lane_layout,
+    lane_traces,
+    lanes,
+)
 from .layout import (
     across_panel,
     axis_key,
     axis_ref,
     bottom_px,
     frame_layout,
+    legend_entry_px,
     legend_traces,
     line_px,
     place_rows,
     plot_width_px,
     right_px,
+    tick_standoff,
 )
 from .options import SLIDE_LABS, SLIDE_PARTS, FigureOptions
 from .overlays import (
@@ -84,6 +97,7 @@ class _Prepared:
     criteria: list[dict]
     default_labs: bool
     notes: tuple[tuple[float, str, str], ...]
+    panels: frozenset[str]  # every panel the case could show ('lanes', 'steroids', its tests)
 
 
 def build_figure(
@@ -136,6 +150,7 @@ def _prepare(case: Case, options: FigureOptions, parts: tuple[str, ...]) -> _Pre
         criteria,
         options.labs is None,
         _notes(case, options),
+        frozenset({"lanes", "steroids", *case.labs["test"]}),
     )
 
 
@@ -184,20 +199,39 @@ def _lanes_row(
     px_per_day: float,
 ) -> list[_Row]:
     """The swimlanes, the clinical course on top when the case has one; none if empty."""
-    course, course_rows = course_traces(case, options, axis, theme, px_per_day)
+    course, course_rows = (
+        course_traces(case, options, axis, theme, px_per_day) if options.course else ([], 0)
+    )
     if not (len(table) or course_rows):
         return []
     # drawn first on numbered lanes, then moved: only lanes whose markers got a label
     # need to be tall (see lanes.TALL_LANES)
     numbered = [float(_FIRST_LANE + k) for k in range(len(table))]
     drawn = lane_traces(case, options, axis, theme, table, numbered, px_per_day)
-    place = lane_layout(table, course_rows, labelled_lanes(drawn, table, numbered), theme)
+    tall = labelled_lanes(drawn, table, numbered)
+    place = lane_layout(table, course_rows, tall, theme)
     moved = dict(zip(numbered, place.ys, strict=True))
-    traces = course + [{**t, "y": [moved[y] for y in t["y"]]} for t in drawn]
-    least = place.extent * _LANE_EM * (theme.font_size - 1)
+    # a trace drawn off its lane's line (a dose label over the bars) keeps its offset
+    traces = course + [
+        {**t, "y": [moved[float(round(y))] + y - round(y) for y in t["y"]]} for t in drawn
+    ]
+    least = place.extent * _lane_least_px(theme, bool(tall))
     row = _Row("lanes", "lanes", theme.lane_px * place.extent, least, "", traces)
     row.lane_ticks, row.class_bands, row.extent = place.ticks, place.bands, place.extent
     return [row]
+
+
+def _lane_least_px(theme: Theme, tall: bool) -> float:
+    """The least height of one lane: its name's line and air; with ``tall`` lanes, also
+    room over a tall lane's bars for its dose label's line, so the label stays inside
+    its own lane (at a journal's size the name alone let a
+    label run into the bar text of the lane above)."""
+    name = _LANE_EM * (theme.font_size - 1)
+    if not tall:
+        return name
+    # from a tall lane's top to its bars' top edge, where the label stands, in lanes
+    over_bars = TALL_LANES / 2 + TALL_DROP - BAR_LANES / 2
+    return max(name, (line_px(theme.small) + 2) / over_bars)
 
 
 def _steroids_row(case: Case, options: FigureOptions, axis: TimeAxis, theme: Theme) -> list[_Row]:
@@ -347,18 +381,31 @@ def _assemble(prepared: _Prepared, parts: tuple[str, ...], name: str) -> go.Figu
     row_of = {row.name: i for i, row in enumerate(rows, start=1)}
     plot_px = plot_width_px(theme)
     titled = {i for i, row in enumerate(rows, start=1) if row.title}
-    shown_notes = notes_in_window(prepared.notes, prepared.axis)
+    # a note on a panel another figure shows is drawn there (an exported lab sheet), not
+    # on this one's top panel; one naming no panel of the case stays on the top one
+    shown_notes = [
+        (x, text, panel)
+        for x, text, panel in notes_in_window(prepared.notes, prepared.axis)
+        if panel in row_of or panel not in prepared.panels
+    ]
     notes, above = place_notes(shown_notes, row_of, prepared.axis, theme, plot_px, titled)
     gaps = [above.get(i, title_px(theme) if i in titled else 0) for i in range(1, len(rows) + 1)]
     gaps = [g + (6 if i else 0) for i, g in enumerate(gaps)]  # air between panels
     lift = int(gaps[0] + 0.999)  # event labels sit above the top panel's title and notes
-    key = event_key(marks, plot_px * 0.95, theme.small)
     criteria = prepared.criteria if "labs" in parts or "lanes" in parts else []
     censored = censored_marks([t for row in rows for t in row.traces])
-    legend = legend_traces(parts, theme, len(rows), criteria, censored)
+    # explain only the marks of parts this figure draws (no lab marks on a lanes sheet)
+    drawn = tuple(part for part in parts if any(row.part == part for row in rows))
+    legend = legend_traces(drawn, theme, len(rows), criteria, censored, _symbols(rows))
+    left = _tick_labels_px(rows, theme)
+    # the key starts at the panels' left edge and, on an image, may run on over the right
+    # margin (the page's width is not known: there, within the panels)
+    key_px = theme.width - 18 - left if theme.width else plot_px * 0.95
+    key = event_key(marks, key_px, theme.small)
     labels_px = lift + event_label_rows(marks) * line_px(theme.small)
     top = int(_TOP_PX + labels_px + len(key) * line_px(theme.small) + (6 if key else 0))
-    bottom = bottom_px(theme, len(legend), 0)
+    entry_px = legend_entry_px(theme, [entry["name"] for entry in legend])
+    bottom = bottom_px(theme, len(legend), 0, left, entry_px)
     axes, frame, px = place_rows(
         [r.height for r in rows],
         [r.least for r in rows],
@@ -377,9 +424,39 @@ def _assemble(prepared: _Prepared, parts: tuple[str, ...], name: str) -> go.Figu
         shapes += row_shapes
         annotations += row_annotations
     annotations += notes
-    layout = {**axes, **frame_layout(theme, frame), "shapes": shapes, "annotations": annotations}
+    layout = {
+        **axes,
+        **frame_layout(theme, frame, entry_px),
+        "shapes": shapes,
+        "annotations": annotations,
+    }
     # Built from our own dicts: validation is the tests' job (see module docstring).
     return go.Figure({"data": data + legend, "layout": layout}, _validate=False)
+
+
+def _symbols(rows: list[_Row]) -> frozenset[str]:
+    """The marker symbols the lanes draw (the legend explains only those)."""
+    return frozenset(
+        str(t["marker"]["symbol"])
+        for row in rows
+        if row.part == "lanes"
+        for t in row.traces
+        if isinstance(t.get("marker"), dict) and "symbol" in t["marker"] and len(t.get("x", ()))
+    )
+
+
+def _tick_labels_px(rows: list[_Row], theme: Theme) -> float:
+    """A generous width of the widest y tick label (plotly.js widens the left margin to
+    it): a lane's name or class header, else a lab panel's number (six characters)."""
+    widest = 6 * 0.6 * theme.small
+    for row in rows:
+        for text in row.lane_ticks[1]:
+            plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+            # a class header: capitals in small text (lanes._class_header); a lane's name
+            # (measured in Chromium: 0.55 and 0.52 em a character)
+            font = (0.6, theme.small - 1) if plain.isupper() else (0.56, theme.font_size - 1)
+            widest = max(widest, len(plain) * font[0] * font[1])
+    return widest + tick_standoff(theme) + 4
 
 
 def _key_annotation(lines: list[str], theme: Theme, lift: float) -> list[dict]:

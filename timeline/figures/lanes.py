@@ -394,7 +394,7 @@ def _pulses(marks: list[_Mark], y: float, colour: str, axis: TimeAxis, theme: Th
     if not custom:
         return []
     x = axis.x(np.concatenate(xs))
-    return [_marks(x, y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)]
+    return _marks(x, y, text, custom, "diamond", 1, "Pulse day (dose per day)", colour, theme)
 
 
 def _singles(marks: list[_Mark], y: float, colour: str, axis: TimeAxis, theme: Theme) -> list[dict]:
@@ -402,19 +402,17 @@ def _singles(marks: list[_Mark], y: float, colour: str, axis: TimeAxis, theme: T
     when it has room."""
     if not marks:
         return []
-    return [
-        _marks(
-            axis.x([m.row["day0"] + np.timedelta64(12, "h") for m in marks]),
-            y,
-            [escape(m.label) for m in marks],
-            [record_text(m.row) for m in marks],
-            "circle",
-            1.5,
-            "Single dose or infusion",
-            colour,
-            theme,
-        )
-    ]
+    return _marks(
+        axis.x([m.row["day0"] + np.timedelta64(12, "h") for m in marks]),
+        y,
+        [escape(m.label) for m in marks],
+        [record_text(m.row) for m in marks],
+        "circle",
+        1.5,
+        "Single dose or infusion",
+        colour,
+        theme,
+    )
 
 
 def _marks(
@@ -427,16 +425,16 @@ def _marks(
     name: str,
     colour: str,
     theme: Theme,
-) -> dict:
-    """Markers low in a lane, each with its dose written above it."""
-    return dict(
+) -> list[dict]:
+    """Markers low in a lane, and each one's dose written above the lane's bars (a
+    trace of its own: written above the marker, a label ran into a bar taller than the
+    marker, "1 g" half hidden). The markers keep the text for the record."""
+    marks = dict(
         type="scatter",
         x=x,
         y=[y] * len(text),
-        mode="markers+text",
+        mode="markers",
         text=strings(text),
-        textposition="top center",
-        textfont={"size": theme.small, "color": colour},
         marker={
             "symbol": symbol,
             "size": theme.marker + 4,
@@ -449,6 +447,22 @@ def _marks(
         hovertemplate="%{customdata}<extra></extra>",
         cliponaxis=False,
     )
+    if not any(text):
+        return [marks]
+    labels = dict(
+        type="scatter",
+        x=x,
+        y=[y - BAR_LANES / 2] * len(text),  # on the bars' top edge: the text stands on it
+        mode="text",
+        text=strings(text),
+        textposition="top center",
+        textfont={"size": theme.small, "color": colour},
+        name=f"{name}: dose",
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
+    return [marks, labels]
 
 
 def course_traces(
@@ -546,7 +560,7 @@ def _lane_bar(
         base=base,
         x=length,
         y=[y] * len(text),
-        width=0.62,
+        width=BAR_LANES,
         name=name,
         showlegend=False,
         marker={"color": colour, "line": {"color": "white", "width": outline}},
@@ -561,12 +575,15 @@ def _lane_bar(
     )
 
 
-# A class header's slot above its first lane, in lanes: its small text needs less room.
-HEADER_LANES = 0.7
+# A bar's height, in lanes; a dose label stands on the bars' top edge (see _marks)
+BAR_LANES = 0.62
+# A class header's slot above its first lane, in lanes: its small text needs less room,
+# but at a lane's least height (compose._LANE_EM) a 0.7 slot let it touch the lane name.
+HEADER_LANES = 0.9
 # A lane whose markers carry a dose label is twice as tall: the label above the marker,
 # the bars and markers in its lower half, so the label stands clear of the lane's bars.
 TALL_LANES = 1.8
-_TALL_DROP = 0.4  # where a tall lane's marks sit below its centre, in lanes
+TALL_DROP = 0.4  # where a tall lane's marks sit below its centre, in lanes
 
 
 @dataclass(frozen=True)
@@ -610,7 +627,7 @@ def lane_layout(table: pd.DataFrame, course_rows: int, tall: set[str], theme: Th
             tick_text.append(_class_header(klass, theme))
             top += HEADER_LANES
         height = TALL_LANES if drug in tall else 1.0
-        y = top + height / 2 + (_TALL_DROP if drug in tall else 0.0)
+        y = top + height / 2 + (TALL_DROP if drug in tall else 0.0)
         ys.append(y)
         tick_y.append(y)
         tick_text.append(escape(name))
@@ -623,8 +640,8 @@ def lane_layout(table: pd.DataFrame, course_rows: int, tall: set[str], theme: Th
 def labelled_lanes(traces: list[dict], table: pd.DataFrame, ys: list[float]) -> set[str]:
     """Drugs whose markers (pulse rounds, single doses) carry a label: their lanes are tall."""
     labelled = {
-        t["y"][0]
+        float(round(t["y"][0]))  # a dose label stands off its lane's line (see _marks)
         for t in traces
-        if t.get("mode") == "markers+text" and len(t["y"]) and any(str(x) for x in t["text"])
+        if t.get("mode") == "text" and len(t["y"]) and any(str(x) for x in t["text"])
     }
     return {drug for drug, y in zip(table["drug"], ys, strict=True) if y in labelled}

@@ -68,6 +68,11 @@ def right_px(theme: Theme) -> int:
     return theme.small * 8
 
 
+def tick_standoff(theme: Theme) -> int:
+    """Between a y axis and its tick labels (see ``_axis_styles``)."""
+    return round(theme.small * 0.35)
+
+
 def plot_width_px(theme: Theme) -> int:
     """Width of the panels themselves: the figure less the margins."""
     return (theme.width or PAGE_WIDTH) - _left_px(theme) - right_px(theme)
@@ -112,13 +117,6 @@ def _fit(wanted: list[float], least: list[float], room: float) -> list[float]:
             fixed[i] = True
 
 
-# A slide keeps its documented size (the deck's pictures, the sizes' pixel counts) while
-# its rows get at least this share of the height they want, even below what they need:
-# lane names may then touch. Below it the figure grows taller than the slide. Splitting
-# such a figure across slides (export.py) would let every slide keep its rows' needs.
-_KEEP_SLIDE = 0.35
-
-
 def place_rows(
     heights: list[float],
     least: list[float],
@@ -133,16 +131,12 @@ def place_rows(
     ``heights`` are what each row wants, ``least`` what it needs to show what it must
     (lane names apart, a doubling on a log panel), ``gaps`` the room above each row (its
     title and notes). A slide fills its height, growing taller only when the rows'
-    needs do not fit it; the screen takes what the rows want.
+    needs do not fit it (never squeezing them); the screen takes what the rows want.
     """
     if theme.height:
-        room = theme.height - top - bottom - sum(gaps[1:])
-        if sum(least) > room >= _KEEP_SLIDE * sum(heights):
-            # the documented slide size wins over the rows' needs while the rows keep
-            # _KEEP_SLIDE of what they want (the deck's pictures are its size); below
-            # that the figure grows (see README, "The figures")
-            least = [m * room / sum(least) for m in least]
-        px = _fit(heights, least, room)
+        # never below the rows' needs: a figure taller than its slide grows, and the
+        # export splits it across sheets (export.py) rather than squeeze its rows
+        px = _fit(heights, least, theme.height - top - bottom - sum(gaps[1:]))
     else:
         px = [max(w, m) for w, m in zip(heights, least, strict=True)]
     height = int(sum(px) + sum(gaps[1:]) + top + bottom + 0.999)
@@ -167,13 +161,18 @@ def _standoff(theme: Theme) -> int:
     return 6 + (theme.small if theme.small < 10 else 0)
 
 
-def bottom_px(theme: Theme, legend_entries: int, key_lines: int) -> int:
+def bottom_px(
+    theme: Theme, legend_entries: int, key_lines: int, left_px: float = 0, entry_px: int = 0
+) -> int:
     """Room under the bottom panel: tick labels and the axis title, the events' key
-    (``key_lines`` lines), the legend."""
+    (``key_lines`` lines), the legend (``entry_px`` wide entries, wrapped within the
+    panels' width: the figure less ``left_px`` for the y tick labels and the right
+    margin)."""
     axis = 2 * line_px(theme.small) + _standoff(theme) + 4
     key = key_lines * line_px(theme.small) + (6 if key_lines else 0)
     # plotly.js gives a legend row at least 19 px, whatever its text's size
-    legend = _legend_rows(legend_entries, theme) * max(line_px(theme.small) + 4, 19)
+    rows = _legend_rows(legend_entries, theme, left_px, entry_px)
+    legend = rows * max(line_px(theme.small) + 4, 19)
     return int(axis + key + legend + 6)
 
 
@@ -220,31 +219,40 @@ def _day_ticks(axis: TimeAxis) -> dict:
 # --- legend --------------------------------------------------------------------
 
 
-def _legend_entry_px(theme: Theme) -> int:
-    # room for 21 characters ("MAS 2016 fever + labs") at 0.6 em, the symbol not included
-    return int(theme.small * 12.6)
+def legend_entry_px(theme: Theme, names: Sequence[str] = ()) -> int:
+    """A legend entry's width, the symbol not included: room for the longest name at
+    0.56 em a character (measured in Chromium: 0.52), or for 21 characters ("MAS 2016
+    fever + labs") at 0.6 em when the names are not known."""
+    if not names:
+        return int(theme.small * 12.6)
+    return int(max(len(name) for name in names) * 0.56 * theme.small) + 2
 
 
 _LEGEND_SYMBOL_PX = 46  # plotly.js: the symbol's 40 px and the gap between entries
 
 
-def _legend_rows(entries: int, theme: Theme) -> int:
-    """How many rows the horizontal legend takes (plotly.js wraps it near the panels'
-    right edge)."""
-    width = (theme.width or PAGE_WIDTH) - 10 - right_px(theme)
-    per_row = max(int(width // (_legend_entry_px(theme) + _LEGEND_SYMBOL_PX)), 1)
+def _legend_rows(entries: int, theme: Theme, left_px: float = 0, entry_px: int = 0) -> int:
+    """How many rows the horizontal legend takes: plotly.js wraps it at the panels'
+    width (the figure less its margins, the left one as wide as the y tick labels:
+    measured in Chromium, a legend of 176-px entries took floor(panels / 222) a row)."""
+    width = (theme.width or PAGE_WIDTH) - 10 - left_px - right_px(theme)
+    entry_px = entry_px or legend_entry_px(theme)
+    per_row = max(int(width // (entry_px + _LEGEND_SYMBOL_PX)), 1)
     return -(-entries // per_row)
 
 
-def _legend_markers(parts: tuple[str, ...], theme: Theme) -> list[tuple[str, dict]]:
-    """(name, marker) of each mark the legend explains (drugs are named on their lanes)."""
+def _legend_markers(
+    parts: tuple[str, ...], theme: Theme, symbols: frozenset[str] | None
+) -> list[tuple[str, dict]]:
+    """(name, marker) of each mark the legend explains (drugs are named on their lanes);
+    of the lanes' marks, those whose symbol is in ``symbols`` (None: all three)."""
     m = theme.marker
     entries = []
     if "lanes" in parts:
         entries += [
-            ("Pulse day", {"symbol": "diamond", "color": MUTED, "size": m + 2}),
-            ("Single dose", {"symbol": "circle", "color": MUTED, "size": m + 2}),
-            ("Ongoing at end", {"symbol": "triangle-right", "color": MUTED, "size": m + 2}),
+            (name, {"symbol": symbol, "color": MUTED, "size": m + 2})
+            for name, symbol in _LANE_MARKS
+            if symbols is None or symbol in symbols
         ]
     if "labs" in parts:
         reference = REFERENCE_BAND.replace("0.10", "0.35")
@@ -308,19 +316,28 @@ _LEGEND_LINES = (  # the lines of the lab panels
 )
 
 
+_LANE_MARKS = (
+    ("Pulse day", "diamond"),
+    ("Single dose", "circle"),
+    ("Ongoing at end", "triangle-right"),
+)
+
+
 def legend_traces(
     parts: tuple[str, ...],
     theme: Theme,
     last: int,
     criteria: Sequence[dict] | None = None,
     censored: Sequence[str] = (),
+    symbols: frozenset[str] | None = None,
 ) -> list[dict]:
     """Empty traces on the bottom row whose legend entries explain the marks.
 
     ``criteria``: the MAS 2016 shading drawn, each kind named once (None: both kinds
     of the default view, wherever lanes or labs are). ``censored``: the censored marks
     the lab panels draw ('below', 'above'; see ``figures.labs.censored_marks``), each
-    explained only when drawn.
+    explained only when drawn. ``symbols``: the marker symbols the lanes draw, whose
+    entries alone are shown (None: every lane mark's).
     """
     where = {
         "xaxis": axis_ref("x", last),
@@ -330,7 +347,7 @@ def legend_traces(
         "y": [None],
         "type": "scatter",
     }
-    markers = _legend_markers(parts, theme)
+    markers = _legend_markers(parts, theme, symbols)
     if "labs" in parts:
         markers += _censored_markers(censored, theme)
     if "labs" in parts or "lanes" in parts:
@@ -345,7 +362,7 @@ def legend_traces(
     return entries
 
 
-def _legend_style(theme: Theme) -> dict:
+def _legend_style(theme: Theme, entry_px: int) -> dict:
     return {
         "orientation": "h",
         "xref": "container",  # across the whole figure, not only the panels
@@ -357,7 +374,7 @@ def _legend_style(theme: Theme) -> dict:
         "yanchor": "bottom",
         "font": {"size": theme.small},
         "traceorder": "normal",
-        "entrywidth": _legend_entry_px(theme),
+        "entrywidth": entry_px or legend_entry_px(theme),
         "entrywidthmode": "pixels",
     }
 
@@ -385,11 +402,15 @@ def _axis_styles(theme: Theme) -> dict:
         "linecolor": "#999999",
         "ticks": "outside",
     }
-    return {"xaxis": xaxis, "yaxis": {**shared, "automargin": True}}
+    # a y tick label stands off the axis: a bottom panel's "0" otherwise ran into the
+    # Day axis's first tick label under the corner
+    yaxis = {**shared, "automargin": True, "ticklabelstandoff": tick_standoff(theme)}
+    return {"xaxis": xaxis, "yaxis": yaxis}
 
 
-def frame_layout(theme: Theme, frame: Frame) -> dict:
-    """Layout beside the axes: size, margins, fonts, the legend, hover and the theme."""
+def frame_layout(theme: Theme, frame: Frame, entry_px: int = 0) -> dict:
+    """Layout beside the axes: size, margins, fonts, the legend (``entry_px`` wide
+    entries), hover and the theme."""
     return {
         # no named template: an unvalidated figure would carry the bare name, which plotly.js
         # does not resolve. Our own holds what every axis shares, set once instead of per axis.
@@ -403,6 +424,6 @@ def frame_layout(theme: Theme, frame: Frame) -> dict:
         "hovermode": "closest",
         "plot_bgcolor": "white",
         "showlegend": True,
-        "legend": _legend_style(theme),
+        "legend": _legend_style(theme, entry_px),
         "hoverlabel": {"font": {"family": FONT, "size": theme.small}, "align": "left"},
     }

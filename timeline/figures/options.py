@@ -44,6 +44,9 @@ class FigureOptions:
         A longer gap between two samples is drawn dotted, not as a solid line.
     annotations
         Notes (day, text, panel) to draw; None draws the case's own.
+    course
+        Draw the clinical course lane (interval events); an export's further timeline
+        sheets leave it, and the notes, to the first.
     """
 
     axis: Literal["days", "dates"] = "days"
@@ -57,6 +60,7 @@ class FigureOptions:
     criteria: CriteriaView = "fever+labs"
     gap_days: float = 7
     annotations: tuple[tuple[float, str, str], ...] | None = None
+    course: bool = True
     size: tuple[int, int] | None = None  # (width, height) in points; None: the theme's
     # 200 time buckets per series: about one per marker width on a 1,100-px plot, so
     # thinning below this shows nothing a person could see (out-of-range values always kept)
