@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import os
+import shutil
 import threading
+import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -199,4 +202,24 @@ def stop() -> None:
         renderer = opening.result(timeout=STOP_TIMEOUT_S)
         asyncio.run_coroutine_threadsafe(renderer.close(), _loop).result(timeout=STOP_TIMEOUT_S)
     except Exception:  # best effort; no Chrome means nothing to close
-        pass
+        return
+    _remove_profile(renderer)
+
+
+def _remove_profile(renderer) -> None:
+    """Remove Chrome's temporary profile once its last helper process has let go of it.
+
+    choreographer removes it when the browser closes, but a helper process still writing
+    there makes that fail, and the folder's finaliser then prints a traceback at exit.
+    Removed here (retried briefly), the finaliser finds nothing left to do.
+    """
+    folder = getattr(
+        getattr(getattr(renderer, "_browser_impl", None), "tmp_dir", None), "path", None
+    )
+    if folder is None:
+        return
+    for _ in range(20):
+        shutil.rmtree(folder, ignore_errors=True)
+        time.sleep(0.05)
+        if not os.path.exists(folder):
+            return

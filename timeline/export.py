@@ -687,9 +687,34 @@ class _Export:
     def handout(self, rows: list[tuple[str, str]]) -> bytes:
         from .handout import handout_pdf
 
-        timeline = self.sheets(deck_size(self.size))[0]
-        svg = self.image(deck_size(self.size), timeline, "svg")
+        figure = handout_figure(self.case, self.options)
+        svg = image_bytes(figure, "svg", figure.layout.width, figure.layout.height, 1)
         return handout_pdf(self.case.info, svg, rows, NO_CHROME)
+
+
+def handout_figure(case: Case, options: FigureOptions) -> go.Figure:
+    """The handout's timeline: every lane on one figure (a page is not a slide: it may be
+    as tall as its lanes need) with the key labs, the page carrying title and source."""
+    # laid out at the page's width in points with the print theme: its text is printed at
+    # the size it was laid out (7 pt, as in a journal), the table beside it at 8 pt
+    laid_out = dataclasses.replace(options, theme="journal")
+    width = _HANDOUT_WIDTH_PT
+    wanted = options.labs if options.labs is not None else SLIDE_LABS["timeline"]
+    key = tuple(t for t in wanted if t in set(case.labs["test"]))
+    # a height the lanes and key labs grow from as they need; the
+    # labs give way when the figure would leave the summary table no room on the page
+    for labs in (key, ()):
+        shown = dataclasses.replace(laid_out, size=(width, 300), labs=labs)
+        figure = build_figure(case, shown, SLIDE_PARTS["timeline"], "timeline")
+        if figure.layout.height * _HANDOUT_ASPECT <= width:
+            break
+    return figure
+
+
+#: The handout's figure is at least this much wider than tall: at the A4 page's width
+#: that leaves the summary table (20-odd rows) its room.
+_HANDOUT_ASPECT = 1.6
+_HANDOUT_WIDTH_PT = 527  # A4 portrait inside 12 mm margins: 186 mm (handout.py's @page)
 
 
 def _json_bytes(figure: go.Figure) -> bytes:

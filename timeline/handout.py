@@ -43,7 +43,8 @@ h1 { font-size: 15pt; margin: 0 0 2pt 0; }
 .mark { border: 1px solid #222; padding: 1pt 4pt; font-weight: bold; font-size: 9pt;
         white-space: nowrap; }
 .sub { color: #555; margin: 0 0 6pt 0; }
-img { width: 100%; height: auto; display: block; margin: 0 0 6pt 0; }
+img { width: auto; height: auto; max-width: 100%; max-height: 120mm; display: block;
+      margin: 0 auto 6pt auto; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; }
 th { text-align: left; width: 27%; }
 th, td { border-top: 0.5pt solid #ccc; padding: 1.5pt 3pt; vertical-align: top; }
