@@ -432,3 +432,15 @@ def test_the_adult_handout_is_one_page(adult):
     reader = PdfReader(io.BytesIO(files["adult-aosd-mas-handout.pdf"]))
     assert len(reader.pages) == 1
     assert "Valganciclovir" in reader.pages[0].extract_text()
+
+
+def test_the_handout_timeline_has_every_lane_of_the_case():
+    # the adult case's 13 drugs take three slides; the handout's one figure holds them all
+    from timeline.catalogue import drug_label
+    from timeline.export import handout_figure
+
+    adult = load_case(BUNDLED.parent / "adult-aosd-mas")
+    layout = handout_figure(adult, FigureOptions(theme="slide")).to_plotly_json()["layout"]
+    ticks = " ".join(str(v.get("ticktext", "")) for k, v in layout.items() if k[:5] == "yaxis")
+    missing = [d for d in adult.treatments["drug"].unique() if drug_label(d) not in ticks]
+    assert not missing
