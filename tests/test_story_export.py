@@ -72,14 +72,13 @@ def deck(bundled):
 
 def test_the_story_deck_has_a_slide_per_step_then_the_summary(deck, bundled):
     steps = story.steps(bundled)
-    titles = [s.shapes.title.text for s in deck.slides]
-    assert titles[0] == bundled.info.title
-    assert titles[1 : 1 + len(steps)] == [s.title() for s in steps]
-    assert all(t.startswith("Summary") for t in titles[1 + len(steps) :])
-    # the prompt stands on its own line on its step's slide
-    for slide, step in zip(list(deck.slides)[1:], steps, strict=False):
-        texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
-        assert (step.prompt in texts) == bool(step.prompt)
+    titles = [s.shapes.title.text_frame.paragraphs for s in deck.slides]
+    assert titles[0][0].text == bundled.info.title
+    assert [t[0].text for t in titles[1 : 1 + len(steps)]] == [s.title() for s in steps]
+    assert all(t[0].text.startswith("Summary") for t in titles[1 + len(steps) :])
+    # the prompt stands on its own line, under the caption, on its step's slide
+    for lines, step in zip(titles[1:], steps, strict=False):
+        assert [p.text for p in lines[1:]] == ([step.prompt] if step.prompt else [])
 
 
 def test_every_story_picture_has_one_size_and_keeps_its_proportions(deck, bundled):

@@ -402,33 +402,58 @@ def sheets(case: Case, options: FigureOptions, size: str) -> list[Sheet]:
 
 # --- story mode: one sheet per step -------------------------------------------------
 
-#: A story slide's band under the title for the step's prompt: on every story slide, even
-#: one without a prompt, so that every picture has one size and the time axis stays put.
-_PROMPT_PT = 30
+#: A story slide's title band holds the step's caption and, under it, its prompt: two
+#: lines in the band a title has on every slide (so every picture keeps one size).
+_STORY_TITLE_PT, _PROMPT_FONT_PT = 20, 14
 
 
 def story_sheets(case: Case, options: FigureOptions, size: str) -> list[Sheet]:
-    """The timeline as known at each step of the case's story (timeline.story), in order:
-    the same time axis and margins on every sheet, so flipping through them animates the
-    course; a step whose lanes do not fit one picture takes two ('story-04-2')."""
+    """The timeline as known at each step of the case's story (timeline.story), in order,
+    one picture a step: every lane given by then and the key labs (the chosen ones, or
+    the slide's), all pictures laid out at one size with the same margins, so that each
+    is placed at one scale and flipping through them animates the course. When the whole
+    course needs a little more room than a slide has, every picture is that much taller
+    and the slides show it smaller, all alike (never squashed); when it needs much more,
+    a step's lanes go over several pictures ('story-04-2'), each at the slide's size."""
     from . import story
 
     laid_out = sheet_options(options, size)
     width, height = laid_out.size or (0, 0)
-    laid_out = dataclasses.replace(laid_out, size=(width, height - _PROMPT_PT))
-    made: list[Sheet] = []
-    for number, step in enumerate(story.steps(case), start=1):
-        cut = story.as_of(case, step)
-        shown = story.story_options(case, laid_out, step)
-        parts = _timeline_sheets(cut, shown, tests_in_window(cut, shown), SIZES[size])
-        for k, part in enumerate(parts, start=1):
-            name, title = _numbered(f"story-{number:02d}", step.title(), len(parts), k)
-            made.append(Sheet(name, title, part.figure, part.tests, step.prompt))
+    room = height
+    steps = story.steps(case)
+    cuts = [story.as_of(case, step) for step in steps]
+    shown = [story.story_options(case, laid_out, step) for step in steps]
+    wanted = options.labs if options.labs is not None else SLIDE_LABS["timeline"]
+
+    def build(k: int, tall: float) -> go.Figure:
+        key = tuple(t for t in wanted or () if t in tests_in_window(cuts[k], shown[k]))
+        sized = dataclasses.replace(shown[k], size=(width, round(tall)), labs=key)
+        return build_figure(cuts[k], sized, SLIDE_PARTS["timeline"], "timeline")
+
+    tallest = max(build(k, room).layout.height for k in range(len(steps)))
+    made = []
+    if tallest * _STORY_LEAST_SCALE <= room:
+        for number, step in enumerate(steps, start=1):
+            figure = build(number - 1, max(room, tallest))
+            made.append(Sheet(f"story-{number:02d}", step.title(), figure, (), step.prompt))
+    else:  # too small to read at one scale: a step's lanes over several pictures
+        for number, step in enumerate(steps, start=1):
+            sized = dataclasses.replace(shown[number - 1], size=(width, room))
+            covered = tests_in_window(cuts[number - 1], sized)
+            parts = _timeline_sheets(cuts[number - 1], sized, covered, SIZES[size])
+            for k, part in enumerate(parts, start=1):
+                name, title = _numbered(f"story-{number:02d}", step.title(), len(parts), k)
+                made.append(Sheet(name, title, part.figure, part.tests, step.prompt))
     _same_margins([sheet.figure for sheet in made])
     theme = THEMES[laid_out.theme]
     for sheet in made:
         with_provenance(sheet.figure, case.info, theme)
     return made
+
+
+#: The least a story picture is shown at, against its laid-out size: 16 pt text stays
+#: 11 pt on the slide. A story needing more room is told over more pictures a step.
+_STORY_LEAST_SCALE = 0.7
 
 
 def _same_margins(figures: Sequence[go.Figure]) -> None:
@@ -567,19 +592,23 @@ def _title_slide(deck, case: Case, size: Size):
 
 
 def _picture_slide(deck, title: str, png: bytes, size: Size, prompt: str | None = None):
-    """The title in its band (a story step's prompt in a band under it), the picture
-    under them at its own proportions (a picture of the sheet's size fills the rest of
-    the slide exactly; any other is fitted and centred, never squashed)."""
+    """The title in its band (a story step's caption, its prompt on a line under it), the
+    picture under it at its own proportions (a picture of the sheet's size fills the rest
+    of the slide exactly; any other is fitted and centred, never squashed)."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
     _place_title(slide, title, size)
-    top_pt = size.title_pt
-    if prompt is not None:
+    if prompt is not None:  # a story step: a smaller title, the prompt under it
+        _text(slide.shapes.title, title, _STORY_TITLE_PT, bold=True)
         if prompt:
-            box = slide.shapes.add_textbox(
-                _pt(_MARGIN_PT), _pt(top_pt), _pt(size.width - 2 * _MARGIN_PT), _pt(_PROMPT_PT)
-            )
-            _text(box, prompt, 18, bold=True, colour="444444")
-        top_pt += _PROMPT_PT
+            from pptx.dml.color import RGBColor
+            from pptx.util import Pt
+
+            line = slide.shapes.title.text_frame.add_paragraph()
+            run = line.add_run()
+            run.text = prompt
+            run.font.size, run.font.bold = Pt(_PROMPT_FONT_PT), True
+            run.font.color.rgb = RGBColor.from_string("444444")
+    top_pt = size.title_pt
     # always an explicit size (a PNG carries no DPI and would land 40 inches wide)
     width, height = struct.unpack(">II", png[16:24])
     room_w, room_h = size.width, size.height - top_pt
