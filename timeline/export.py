@@ -597,8 +597,9 @@ def _picture_slide(deck, title: str, png: bytes, size: Size, prompt: str | None 
     of the slide exactly; any other is fitted and centred, never squashed)."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
     _place_title(slide, title, size)
-    if prompt is not None:  # a story step: a smaller title, the prompt under it
-        _text(slide.shapes.title, title, _STORY_TITLE_PT, bold=True)
+    if prompt is not None:  # a story step: a smaller title, on one line, the prompt under it
+        one_line = (size.width - 2 * _MARGIN_PT) / (0.62 * max(len(title), 1))  # bold: wide
+        _text(slide.shapes.title, title, max(min(_STORY_TITLE_PT, one_line), 12), bold=True)
         if prompt:
             from pptx.dml.color import RGBColor
             from pptx.util import Pt
