@@ -46,8 +46,12 @@ test: setup
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+# every benchmark: the main steps, a large case on the page, FHIR import, input limits
 bench: setup
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.page_large
+	$(BIN)/python -m benchmarks.fhir
+	$(BIN)/python -m benchmarks --limits
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
