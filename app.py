@@ -556,7 +556,8 @@ def _story_editor(case: Case) -> None:
     """The steps of the story, to add, edit, reorder (by their order here) and delete."""
     st.subheader("Story steps", anchor=False)
     st.caption(
-        "One row a step, told in this order; the last step shows the whole course. "
+        "One row a step, told in the order of their days (change a day to move a step); "
+        "the last step shows the whole course. "
         "Withhold: tests kept back from that step on (IL-18; ferritin @ 2000-01-05), "
         "shown again where a later step reveals them. Saved in the downloaded workbook."
     )

@@ -301,3 +301,16 @@ def test_a_dose_change_after_the_step_is_no_stop(bundled):
     figure = build_figures(cut, story.story_options(bundled, FigureOptions(), story.Step(16.0, "")))
     labels = [a.text for a in figure["timeline"].layout.annotations]
     assert not any("Ciclosporin stop" in str(t) for t in labels)
+
+
+def test_steps_are_told_in_the_order_of_their_days(case_folder):
+    # a step moved on the page by changing its day: rows of one day keep their order
+    table = "day,caption\n24,Rux\n3,Onset\n3,Onset (labs)\n10,Pulses\n"
+    told = story.steps(load_case(case_folder(story=table)))
+    assert [s.caption for s in told] == [
+        "Onset",
+        "Onset (labs)",
+        "Pulses",
+        "Rux",
+        "The whole course",
+    ]

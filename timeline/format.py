@@ -260,7 +260,7 @@ STORY: tuple[Field, ...] = (
         True,
         "Day N (relative to the case's Day 0): the step shows the course to the end of that "
         "day (a fraction for a time of day: 3.5 is Day 3 at 12:00). Steps are told in the "
-        "order of the rows.",
+        "order of their days (rows of one day in their order): change a day to move a step.",
         "24",
     ),
     Field("caption", "text", True, "What the step says, as the slide title.", "Ruxolitinib"),

@@ -236,13 +236,15 @@ def _whole(case: Case, step: Step) -> bool:
 
 
 def case_steps(case: Case) -> list[Step]:
-    """The steps of the case's story table, in order; withheld results carried forward.
+    """The steps of the case's story table in the order of their days; withheld results
+    carried forward.
 
     What a step withholds stays hidden at every later step until a step reveals it.
     """
     told: list[Step] = []
     hidden: frozenset[Withheld] = frozenset()
-    table = case.story
+    # in the order of their days, rows of one day as written: a step moves with its day
+    table = case.story.sort_values("day", kind="stable")
     for day, caption, prompt, withhold_text, reveal_text in zip(
         table["day"].tolist(),
         table["caption"].tolist(),
