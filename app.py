@@ -30,7 +30,7 @@ from timeline.figures.options import ThemeName
 from timeline.figures.theme import SLIDE
 from timeline.flowsheet import preview, with_pasted_labs
 from timeline.model import Case
-from timeline.screen import SCREENS, chart_size, screen_figure
+from timeline.screen import SCREENS, STEROID_PANEL, chart_size, screen_figure
 from timeline.sizes import SIZES
 from timeline.view import (
     NOTE_MAX_CHARS,
@@ -601,7 +601,8 @@ def _chart(case: Case, options: FigureOptions, story_step: bool, screen: str | N
         figure, left_out = screen_figure(case, options, chart_size(screen, story_step))
         config |= {"displayModeBar": False}
         # said to the presenter (beside the toggle, not in front of the audience)
-        names = ", ".join(lab_choices(case).get(t, t) for t in left_out)
+        named = {**lab_choices(case), STEROID_PANEL: "the glucocorticoid course"}
+        names = ", ".join(named.get(t, t) for t in left_out)
         st.session_state["left_out"] = (screen, names) if left_out else None
     else:
         figure = _figure(case, options, story_step)

@@ -13,8 +13,16 @@ import dataclasses
 import plotly.graph_objects as go
 
 from .figures import FigureOptions, build_figure
+from .figures.compose import PARTS
 from .figures.labs import chosen_labs
+from .figures.options import ThemeName
 from .model import Case
+
+#: The themes a presentation tries, in order: the projector's text, the slide's, the page's.
+THEMES_TRIED: tuple[ThemeName, ...] = ("projector", "slide", "screen")
+
+#: What ``screen_figure`` calls the glucocorticoid panel among what it left out.
+STEROID_PANEL = "steroids"
 
 #: Screens a presentation is laid out for (CSS pixels): Full HD, the common laptop
 #: panel, and HD-ready projectors.
@@ -37,14 +45,31 @@ def chart_size(screen: str, story_line: bool) -> tuple[int, int]:
 def screen_figure(
     case: Case, options: FigureOptions, size: tuple[int, int]
 ) -> tuple[go.Figure, list[str]]:
-    """The figure laid out at ``size`` with the projector theme, and the lab panels left
-    out because they did not fit legibly (the last chosen first)."""
+    """The figure laid out at ``size`` with the projector theme, and what was left out
+    because it did not fit legibly: first the glucocorticoid panel (the lanes show the
+    course), then lab panels, the last chosen first (the response is in the labs). Lanes
+    too many for the projector's text are drawn in the slide's (16 pt), then the page's (12)."""
+    for theme in THEMES_TRIED:
+        figure, left_out = _fitted(case, dataclasses.replace(options, theme=theme), size)
+        if figure.layout.height <= size[1]:
+            break
+    return figure, left_out
+
+
+def _fitted(
+    case: Case, options: FigureOptions, size: tuple[int, int]
+) -> tuple[go.Figure, list[str]]:
     width, height = size
-    fitted = dataclasses.replace(options, theme="projector", size=(width, height))
+    fitted = dataclasses.replace(options, size=(width, height))
     labs = chosen_labs(case, fitted)
-    dropped: list[str] = []
+    parts: tuple[str, ...] = PARTS
+    left_out: list[str] = []
     while True:
-        figure = build_figure(case, dataclasses.replace(fitted, labs=tuple(labs)))
+        figure = build_figure(case, dataclasses.replace(fitted, labs=tuple(labs)), parts)
         if figure.layout.height <= height or not labs:
-            return figure, dropped
-        dropped.insert(0, labs.pop())
+            steroids = [] if "steroids" in parts else [STEROID_PANEL]
+            return figure, steroids + left_out
+        if "steroids" in parts:
+            parts = tuple(p for p in parts if p != "steroids")
+        else:
+            left_out.insert(0, labs.pop())
