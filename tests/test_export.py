@@ -444,3 +444,15 @@ def test_the_handout_timeline_has_every_lane_of_the_case():
     ticks = " ".join(str(v.get("ticktext", "")) for k, v in layout.items() if k[:5] == "yaxis")
     missing = [d for d in adult.treatments["drug"].unique() if drug_label(d) not in ticks]
     assert not missing
+
+
+def test_a_record_without_treatments_still_has_its_timeline_sheet(case_folder):
+    # a FHIR record of events and results only (the Synthea sample): the clinical course
+    from timeline.export import sheets
+
+    header = "drug,start,end,dose,dose_unit,frequency,route,kind,note\n"
+    case = load_case(case_folder(treatments=header))
+    made = sheets(case, FigureOptions(theme="slide"), "16:9")
+    assert made[0].name == "timeline"
+    names = " ".join(str(a.text) for a in made[0].figure.layout.annotations)
+    assert "Admission" in names

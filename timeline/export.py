@@ -348,6 +348,10 @@ def _timeline_sheets(
         else:
             break
     drugs = lanes(case, options)["drug"].tolist()
+    if not drugs:  # the clinical course alone (a record of events and results): one sheet,
+        # taller than the slide if its events need it, placed at its own proportions
+        course = build_figure(case, dataclasses.replace(options, labs=()), ("lanes",), "timeline")
+        return [Sheet("timeline", "Timeline", course)]
 
     def build(run: list) -> go.Figure:
         # the course lane and the lanes' notes on the first sheet only: repeated, they
