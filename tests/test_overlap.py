@@ -80,6 +80,19 @@ def test_no_text_overlaps_or_is_cut_on_the_story_sheets(page, cases):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("screen", ["1920x1080", "1366x768"])
+def test_no_text_overlaps_or_is_cut_in_the_presentation_view(page, cases, screen):
+    """Presentation mode's chart (timeline.screen) at both screens, for every case."""
+    from timeline.screen import chart_size, screen_figure
+
+    made = [
+        Sheet(name, name, screen_figure(case, FigureOptions(), chart_size(screen, False))[0])
+        for name, case in cases.items()
+    ]
+    problems = _problems(page, made)
+    assert not problems, "\n".join(problems)
+
+
 def test_quotes_and_tags_are_drawn_as_typed_in_the_svg(page, cases):
     """Issue 16 item 8: the SVG (and so the PDF) showed &quot; for a typed double quote."""
     typed = 'Second "pulse" round <b>planned</b> & more'
