@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
+import os
 
 import pandas as pd
 import streamlit as st
@@ -23,15 +24,16 @@ from timeline.catalogue import drug_label
 from timeline.datasets import DEFAULT_CASE, NO_BUNDLED_CASES, TEMPLATE, bundled_cases
 from timeline.derive import DAY, reanchor, window_end, window_start
 from timeline.derive.summary import case_summary, default_treatment, window_presets
-from timeline.export import as_on_screen, download, download_name
+from timeline.export import NO_CHROME, as_on_screen, download, download_name
 from timeline.figures import FigureOptions, build_figure
 from timeline.figures.labs import default_labs
 from timeline.figures.options import ThemeName
 from timeline.figures.theme import SLIDE
 from timeline.flowsheet import preview, with_pasted_labs
+from timeline.handout import chromium_path
 from timeline.model import Case
 from timeline.screen import SCREENS, STEROID_PANEL, chart_size, screen_figure
-from timeline.sizes import SIZES
+from timeline.sizes import RENDERED, SIZES
 from timeline.view import (
     NOTE_MAX_CHARS,
     TABLE_PAGE_ROWS,
@@ -457,6 +459,12 @@ _STORY_DECK = (
 )
 
 
+def _can_render() -> bool:
+    """Whether a Chrome or Chromium is here to draw images, decks and handouts."""
+    found = chromium_path()
+    return bool(found) and os.path.isfile(str(found))
+
+
 def _exports(
     case: Case,
     options: FigureOptions,
@@ -483,6 +491,10 @@ def _exports(
         return download(case, sized, fmt, size, dt.datetime.now(dt.UTC), treatment)[1]
 
     exports = list(_EXPORTS.items()) + ([_STORY_DECK] if told is not None else [])
+    if not _can_render():  # said here: a download that fails shows nothing on the page
+        st.info(NO_CHROME)
+        drawn = RENDERED | {"story"}  # the story deck is drawn too
+        exports = [(label, (fmt, mime)) for label, (fmt, mime) in exports if fmt not in drawn]
     columns = st.columns(len(exports))
     for column, (label, (fmt, mime)) in zip(columns, exports, strict=True):
         column.download_button(

@@ -253,3 +253,14 @@ def test_a_word_result_is_among_the_chosen_panels_it_is_drawn_in(app):
     chosen = app.multiselect(key="labs:bundled:adult-aosd-mas").value
     assert "CMV PCR" in chosen  # drawn by default, so ticked by default
     assert "<b>CMV PCR</b>" in panel_titles(figure(app))
+
+
+def test_without_chrome_the_page_says_so_and_offers_what_needs_none(monkeypatch):
+    import timeline.handout
+
+    monkeypatch.setattr(timeline.handout, "chromium_path", lambda: None)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    formats = {b.proto.id.split("export_")[-1].split("-")[0] for b in at.get("download_button")}
+    assert "html" in " ".join(formats)
+    assert not any(f.startswith(("png", "pptx", "handout", "svg")) for f in formats)
+    assert any("Chromium" in i.value for i in at.info)
