@@ -59,3 +59,21 @@ ADULT = bundled_case_path("adult-aosd-mas")
 def adult() -> Case:
     """The second bundled case: an adult man, SI units, doses by weight and body surface."""
     return load_case(ADULT)
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """The system Chromium driven by playwright, one per test module that asks for it
+    (closed with its module, so no other module runs beside a live playwright loop)."""
+    import os
+
+    from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_and_wait, running_page
+from benchmarks.browser import ROOT, open_and_wait, running_page
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +137,11 @@ def test_slides_download_from_the_page(chromium_browser, url, tmp_path):
 def _fits_one_screen(page) -> None:
     """Nothing to scroll, the chart inside the window, no control but the faint corner one."""
     height = page.evaluate("window.innerHeight")
+    # a rerun may still be replacing the chart: give it time to settle before measuring
+    page.wait_for_function(
+        "document.scrollingElement.scrollHeight <= window.innerHeight", timeout=15_000
+    )
+    page.wait_for_timeout(500)
     assert page.evaluate("document.scrollingElement.scrollHeight") <= height
     chart = page.locator(".js-plotly-plot").bounding_box()
     assert chart is not None

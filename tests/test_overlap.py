@@ -10,12 +10,10 @@ case at every size, and on the bundled case's story at 16:9.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ADULT, BUNDLED
 from tests.figures.busy_case import write_busy_case
 from tests.figures.overlap import cut, measure, measure_many, overlapping
@@ -30,15 +28,10 @@ SLIDE = FigureOptions(theme="slide")  # what `timeline export` and the page expo
 
 
 @pytest.fixture(scope="module")
-def page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
+def page(chromium_browser):
+    tab = chromium_browser.new_page()
+    yield tab
+    tab.close()
 
 
 @pytest.fixture(scope="module")
