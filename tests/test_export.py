@@ -456,3 +456,22 @@ def test_a_record_without_treatments_still_has_its_timeline_sheet(case_folder):
     assert made[0].name == "timeline"
     names = " ".join(str(a.text) for a in made[0].figure.layout.annotations)
     assert "Admission" in names
+
+
+def test_lab_sheets_mark_the_disease_directed_drugs_not_the_supportive_ones():
+    # the adult case: omeprazole and co-trimoxazole starts said nothing about a lab's
+    # course and took lines of the event key from the panels
+    from timeline.export import sheets
+
+    adult = load_case(BUNDLED.parent / "adult-aosd-mas")
+    made = sheets(adult, FigureOptions(theme="slide"), "16:9")
+    labs = [s for s in made if s.name.startswith("labs-")]
+    assert labs
+    for sheet in labs:
+        texts = " ".join(str(a.text) for a in sheet.figure.layout.annotations)
+        texts += " ".join(str(t.hovertext) for t in sheet.figure.data)
+        assert "Anakinra start" in texts
+        assert "Omeprazole" not in texts
+        assert "Co-trimoxazole" not in texts
+    timeline = " ".join(str(a.text) for s in made[:3] for a in s.figure.layout.annotations)
+    assert "Omeprazole start" in timeline  # the timeline still marks every lane's drug

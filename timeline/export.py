@@ -375,10 +375,18 @@ def _glucocorticoid_sheets(case: Case, options: FigureOptions) -> list[Sheet]:
 
 
 def _lab_sheets(case: Case, options: FigureOptions, covered: list[str], size: Size) -> list[Sheet]:
-    """Each clinical group's panels, ``size.panels`` to a sheet at the outside."""
+    """Each clinical group's panels, ``size.panels`` to a sheet at the outside.
+
+    Their event lines mark the clinical events and the starts and stops of the
+    disease-directed drugs only: a supportive drug's start (omeprazole, co-trimoxazole)
+    says nothing about a lab's course, and each took a line of the key from the panels.
+    """
+    chosen = lanes(case, options)["drug"].tolist()
+    directed = tuple(d for d in chosen if cat.is_disease_directed(d))
+    marked = dataclasses.replace(options, drugs=directed)
 
     def build(run: list) -> go.Figure:
-        return build_figure(case, dataclasses.replace(options, labs=tuple(run)), ("labs",), "labs")
+        return build_figure(case, dataclasses.replace(marked, labs=tuple(run)), ("labs",), "labs")
 
     sheets = []
     for group, title, tests in grouped_tests(covered):
