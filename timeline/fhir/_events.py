@@ -72,11 +72,7 @@ def condition(ctx: Context, resource: dict[str, Any]) -> None:
     """A condition's onset (to its abatement, when given) as an event."""
     if _skipped(ctx, resource):
         return
-    start = fhir_time(resource["onsetDateTime"]) if resource.get("onsetDateTime") else ""
-    path = "onsetDateTime"
-    if not start:
-        start, _ = _period(resource, "onsetPeriod")
-        path = "onsetPeriod.start"
+    start, _, path = _when(resource, "onset")
     if not start:
         _undated(ctx, resource, "onset[x]")
         return
@@ -96,6 +92,16 @@ def condition(ctx: Context, resource: dict[str, Any]) -> None:
     )
 
 
+def _when(resource: dict[str, Any], element: str) -> tuple[str, str, str]:
+    """(start, end, element path) of ``<element>DateTime`` or, failing it, ``<element>Period``
+    ('' when the resource gives neither)."""
+    moment = resource.get(f"{element}DateTime")
+    if moment:
+        return fhir_time(moment), "", f"{element}DateTime"
+    start, end = _period(resource, f"{element}Period")
+    return start, end, f"{element}Period.start"
+
+
 def _typed(concept: Any) -> dict[str, str]:
     """An event type the catalogue knows from the code's words (MAS, fever…), else 'other'.
 
@@ -112,11 +118,7 @@ def procedure(ctx: Context, resource: dict[str, Any]) -> None:
     """A procedure as an event: at its time, or over its period."""
     if _skipped(ctx, resource):
         return
-    start = fhir_time(resource["performedDateTime"]) if resource.get("performedDateTime") else ""
-    end, path = "", "performedDateTime"
-    if not start:
-        start, end = _period(resource, "performedPeriod")
-        path = "performedPeriod.start"
+    start, end, path = _when(resource, "performed")
     if not start:
         _undated(ctx, resource, "performed[x]")
         return
